@@ -1,0 +1,200 @@
+package dev.hodei.agent;
+
+import com.google.protobuf.ByteString;
+import hodei.v1.AgentMessage;
+import hodei.v1.JobResult;
+import hodei.v1.JobSpec;
+import hodei.v1.LogBatch;
+import hodei.v1.LogChunk;
+import hodei.v1.LogStream;
+import hodei.v1.RunJob;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one job: shell commands through {@code /bin/sh -c} (pipes, quotes and redirections
+ * work), argv commands directly. stdout and stderr are read as they come and sent as ordered
+ * batches; the real exit code (and signal) is reported once all output has been sent.
+ */
+final class JobRun {
+
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+    static final long FLUSH_EVERY_MS = 50;
+    /** Output held unsent before the job's pipes are left to block: memory stays bounded. */
+    static final int MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+    static final long KILL_GRACE_MS = 2000;
+
+    private final RunJob job;
+    private final MessageSink sink;
+    private final Object buffer = new Object();
+    private final ArrayDeque<LogChunk> pending = new ArrayDeque<>();
+    private int pendingBytes;
+    private volatile Process process;
+    private volatile boolean cancelled;
+    private volatile boolean timedOut;
+    private volatile boolean outputDone;
+
+    JobRun(RunJob job, MessageSink sink) {
+        this.job = job;
+        this.sink = sink;
+    }
+
+    String jobId() {
+        return job.getJobId();
+    }
+
+    void start() {
+        Thread t = new Thread(this::run, "job-" + job.getJobId());
+        t.start();
+    }
+
+    void cancel() {
+        cancelled = true;
+        kill();
+    }
+
+    /** Ends the process and everything it started: SIGTERM, then SIGKILL after a grace period. */
+    void kill() {
+        Process p = process;
+        if (p == null) return;
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {
+                tree.addAll(p.descendants().toList());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tree.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    private void run() {
+        long started = System.nanoTime();
+        JobResult.Builder result = JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt());
+        try {
+            process = start(job.getSpec());
+        } catch (IOException e) {
+            sink.result(result.setExitCode(127).setError(e.getMessage()).build());
+            return;
+        }
+        Thread out = pump(process.getInputStream(), LogStream.LOG_STREAM_STDOUT);
+        Thread err = pump(process.getErrorStream(), LogStream.LOG_STREAM_STDERR);
+        Thread flusher = new Thread(this::flushPeriodically, "log-flusher");
+        flusher.setDaemon(true);
+        flusher.start();
+        int exit;
+        try {
+            if (!process.waitFor(job.getRunTimeoutSeconds(), TimeUnit.SECONDS)) {
+                timedOut = true;
+                kill();
+            }
+            exit = process.waitFor();
+            // Background children may still hold the pipes open; give them a moment, then end them.
+            out.join(1000);
+            err.join(1000);
+            if (out.isAlive() || err.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                out.join();
+                err.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            return;
+        }
+        outputDone = true;
+        synchronized (buffer) {
+            buffer.notifyAll();
+        }
+        try {
+            flusher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+        result.setExitCode(exit)
+                .setSignal(exit > 128 && exit < 128 + 65 ? exit - 128 : 0)
+                .setTimedOut(timedOut)
+                .setCancelled(cancelled)
+                .setDurationMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        sink.result(result.build());
+    }
+
+    private static Process start(JobSpec spec) throws IOException {
+        List<String> command = spec.hasArgv() ? spec.getArgv().getArgsList() : List.of("/bin/sh", "-c", spec.getShell());
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("HODEI_"));
+        pb.environment().putAll(spec.getEnvMap());
+        pb.environment().put("HODEI_JOB_ID", System.getenv().getOrDefault("HODEI_JOB_ID", ""));
+        if (!spec.getWorkingDir().isEmpty()) pb.directory(new File(spec.getWorkingDir()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        return pb.start();
+    }
+
+    private Thread pump(InputStream in, LogStream stream) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16 * 1024];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) add(stream, ByteString.copyFrom(buf, 0, n));
+            } catch (IOException e) {
+                // the pipe closed: the process is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pump-" + stream);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void add(LogStream stream, ByteString data) throws InterruptedException {
+        synchronized (buffer) {
+            while (pendingBytes >= MAX_BUFFERED_BYTES) buffer.wait(); // the job's writes block, nothing is lost
+            pending.add(LogChunk.newBuilder().setStream(stream).setData(data).build());
+            pendingBytes += data.size();
+            if (pendingBytes >= MAX_BATCH_BYTES) buffer.notifyAll();
+        }
+    }
+
+    private void flushPeriodically() {
+        try {
+            while (!outputDone) {
+                synchronized (buffer) {
+                    if (pendingBytes < MAX_BATCH_BYTES && !outputDone) buffer.wait(FLUSH_EVERY_MS);
+                }
+                flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends what is buffered, in order, in batches of at most {@link #MAX_BATCH_BYTES}. */
+    private synchronized void flush() {
+        while (true) {
+            List<LogChunk> batch = new ArrayList<>();
+            synchronized (buffer) {
+                int bytes = 0;
+                while (!pending.isEmpty() && (batch.isEmpty() || bytes + pending.peekFirst().getData().size() <= MAX_BATCH_BYTES)) {
+                    LogChunk c = pending.removeFirst();
+                    bytes += c.getData().size();
+                    batch.add(c);
+                }
+                pendingBytes -= bytes;
+                buffer.notifyAll();
+            }
+            if (batch.isEmpty()) return;
+            sink.send(AgentMessage.newBuilder().setLogs(LogBatch.newBuilder()
+                    .setJobId(job.getJobId()).setAttempt(job.getAttempt()).addAllChunks(batch)).build());
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.hodei.agentapi;
+
+import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.JitRegistration;
+import dev.hodei.workers.RegistrationRefused;
+import dev.hodei.workers.WorkerStore;
+import hodei.v1.AgentMessage;
+import hodei.v1.Register;
+import hodei.v1.Registered;
+import hodei.v1.ServerMessage;
+import hodei.v1.WorkerAgentServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The agents' side of the gRPC port. Registration is checked here, synchronously, because the
+ * agent must hear "refused" on its own stream; everything after it goes to Camel routes:
+ * {@code direct:worker-registered}, {@code direct:job-logs}, {@code direct:job-result}. Logs and
+ * results are sent synchronously, in stream order, so every log line is stored before the result
+ * that ends the job.
+ */
+@Component
+public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentConnectService.class);
+
+    private final JitRegistration registration;
+    private final WorkerStore workers;
+    private final WorkerGateway gateway;
+    private final ProducerTemplate camel;
+    private final HodeiProperties props;
+
+    public AgentConnectService(JitRegistration registration, WorkerStore workers, WorkerGateway gateway,
+                               ProducerTemplate camel, HodeiProperties props) {
+        this.registration = registration;
+        this.workers = workers;
+        this.gateway = gateway;
+        this.camel = camel;
+        this.props = props;
+    }
+
+    @Override
+    public StreamObserver<AgentMessage> connect(StreamObserver<ServerMessage> stream) {
+        return new AgentStream(stream);
+    }
+
+    private final class AgentStream implements StreamObserver<AgentMessage> {
+        private final StreamObserver<ServerMessage> stream;
+        private UUID workerId;
+
+        AgentStream(StreamObserver<ServerMessage> stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void onNext(AgentMessage message) {
+            if (message.hasRegister()) {
+                register(message.getRegister());
+                return;
+            }
+            if (workerId == null) {
+                stream.onError(Status.FAILED_PRECONDITION.withDescription("register first").asRuntimeException());
+                return;
+            }
+            Map<String, Object> headers = Map.of("workerId", workerId);
+            try {
+                switch (message.getKindCase()) {
+                    case HEARTBEAT -> workers.heartbeat(workerId); // not a lifecycle step: kept out of the routes
+                    case LOGS -> camel.sendBodyAndHeaders("direct:job-logs", message.getLogs(), headers);
+                    case RESULT -> camel.sendBodyAndHeaders("direct:job-result", message.getResult(), headers);
+                    default -> { }
+                }
+            } catch (RuntimeException e) {
+                log.error("Handling {} from worker {} failed", message.getKindCase(), workerId, e);
+            }
+        }
+
+        private void register(Register r) {
+            UUID id;
+            try {
+                id = UUID.fromString(r.getWorkerId());
+            } catch (IllegalArgumentException e) {
+                stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
+                return;
+            }
+            JitRegistration.Registration accepted;
+            try {
+                accepted = switch (r.getCredentialCase()) {
+                    case OTP_TOKEN -> registration.withOtp(id, r.getOtpToken());
+                    case SESSION_TOKEN -> registration.withSession(id, r.getSessionToken());
+                    default -> throw new RegistrationRefused("no credential");
+                };
+            } catch (RegistrationRefused e) {
+                // The agent learns only that it was refused; the reason is in auth_events.
+                stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
+                return;
+            }
+            workerId = id;
+            gateway.attach(id, stream);
+            gateway.send(id, ServerMessage.newBuilder().setRegistered(Registered.newBuilder()
+                    .setWorkerId(id.toString())
+                    .setSessionToken(accepted.sessionToken())
+                    .setHeartbeatIntervalMs((int) props.workers().heartbeatInterval().toMillis())).build());
+            log.info("Worker {} registered for job {}{}", id, accepted.jobId(), accepted.resumed() ? " (resumed)" : "");
+            if (!accepted.resumed()) {
+                camel.asyncRequestBodyAndHeaders("direct:worker-registered", null,
+                        Map.of("workerId", id, "jobId", accepted.jobId()));
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            closed();
+        }
+
+        @Override
+        public void onCompleted() {
+            closed();
+            synchronized (stream) { // WorkerGateway writes under the same lock
+                try {
+                    stream.onCompleted();
+                } catch (RuntimeException ignored) {
+                    // already closed by the gateway
+                }
+            }
+        }
+
+        private void closed() {
+            // A dropped stream is not a failure by itself: the heartbeat deadline decides (route worker-gc).
+            if (workerId != null) gateway.detach(workerId, stream);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.hodei.agentapi;
+
+import hodei.v1.ServerMessage;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The open agent streams, by worker. Routes push commands to a chosen worker through here;
+ * writes to one stream are serialised because a gRPC StreamObserver is not thread-safe.
+ */
+@Component
+public class WorkerGateway {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerGateway.class);
+
+    private final Map<UUID, StreamObserver<ServerMessage>> streams = new ConcurrentHashMap<>();
+
+    void attach(UUID workerId, StreamObserver<ServerMessage> stream) {
+        StreamObserver<ServerMessage> previous = streams.put(workerId, stream);
+        if (previous != null && previous != stream) complete(previous);
+    }
+
+    void detach(UUID workerId, StreamObserver<ServerMessage> stream) {
+        streams.remove(workerId, stream);
+    }
+
+    /** Sends to the worker's stream; false when the worker has no open stream here. */
+    public boolean send(UUID workerId, ServerMessage message) {
+        StreamObserver<ServerMessage> stream = streams.get(workerId);
+        if (stream == null) return false;
+        synchronized (stream) {
+            try {
+                stream.onNext(message);
+                return true;
+            } catch (RuntimeException e) {
+                log.debug("Could not send to worker {}: {}", workerId, e.toString());
+                return false;
+            }
+        }
+    }
+
+    public boolean isConnected(UUID workerId) {
+        return streams.containsKey(workerId);
+    }
+
+    /** Ends the worker's stream from the server side. */
+    public void close(UUID workerId) {
+        StreamObserver<ServerMessage> stream = streams.remove(workerId);
+        if (stream != null) complete(stream);
+    }
+
+    private static void complete(StreamObserver<ServerMessage> stream) {
+        synchronized (stream) {
+            try {
+                stream.onCompleted();
+            } catch (RuntimeException ignored) {
+                // already closed by the peer
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.hodei.cli;
+
+import hodei.v1.GetJobRequest;
+import hodei.v1.Job;
+import hodei.v1.JobServiceGrpc;
+import hodei.v1.JobSpec;
+import hodei.v1.SubmitJobRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = {
+        "Measure the job cycle: submit N trivial jobs one after the other and report median and p95 of",
+        "submit->running and submit->finished, from the server's own timestamps.",
+        "Without --server it starts a control plane of its own in a temporary folder."})
+class BenchCommand implements Callable<Integer> {
+
+    @Option(names = {"-n", "--jobs"}, defaultValue = "20", description = "Jobs to run (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Jobs run first and not counted")
+    int warmup;
+
+    @Option(names = {"-p", "--provider"}, defaultValue = "process")
+    String provider;
+
+    @Option(names = "--command", defaultValue = "true", description = "Shell command of each job")
+    String command;
+
+    @Option(names = {"-s", "--server"}, description = "Use a running control plane instead of starting one")
+    String server;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = null;
+        LocalControlPlane local = null;
+        String address = server;
+        if (address == null) {
+            home = Files.createTempDirectory("hodei-bench");
+            local = new LocalControlPlane(home, List.of());
+            address = local.address();
+        }
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        try {
+            JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
+            List<Double> toRunning = new ArrayList<>();
+            List<Double> toFinished = new ArrayList<>();
+            int failed = 0;
+            for (int i = 0; i < warmup + count; i++) {
+                Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(JobSpec.newBuilder()
+                        .setShell(command).setProvider(provider).setName("bench-" + i)
+                        .putLabels("bench", "true")).build()).getJob();
+                JobOutput.stream(jobs, job.getId(), 1, true, OutputStream.nullOutputStream(),
+                        OutputStream.nullOutputStream());
+                Job done = jobs.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
+                if (done.getState() != hodei.v1.JobState.JOB_STATE_SUCCEEDED) failed++;
+                if (i < warmup || !done.hasStartedAt()) continue;
+                toRunning.add(seconds(done.getCreatedAt(), done.getStartedAt()));
+                toFinished.add(seconds(done.getCreatedAt(), done.getFinishedAt()));
+            }
+            System.out.printf("hodei bench: %d jobs (+%d warm-up), provider %s, command '%s', %d not SUCCEEDED%n",
+                    count, warmup, provider, command, failed);
+            System.out.printf("%-18s %8s %8s %8s %8s%n", "", "median", "p95", "min", "max");
+            row("submit->running", toRunning);
+            row("submit->finished", toFinished);
+            return failed == 0 ? 0 : 1;
+        } finally {
+            channel.shutdownNow();
+            if (local != null) local.close();
+            if (home != null) deleteTree(home);
+        }
+    }
+
+    private static void row(String name, List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        if (sorted.isEmpty()) {
+            System.out.printf("%-18s %8s%n", name, "n/a");
+            return;
+        }
+        System.out.printf("%-18s %7.3fs %7.3fs %7.3fs %7.3fs%n", name, percentile(sorted, 50), percentile(sorted, 95),
+                sorted.get(0), sorted.get(sorted.size() - 1));
+    }
+
+    static double percentile(List<Double> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    private static double seconds(com.google.protobuf.Timestamp from, com.google.protobuf.Timestamp to) {
+        return Duration.between(JobOutput.instant(from), JobOutput.instant(to)).toNanos() / 1e9;
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception ignored) {
+            // a temp folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.hodei.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code hodei}: the control plane and its client in one command. */
+@Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
+        description = "Hodei Jobs: run shell jobs on ephemeral workers.",
+        subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, DemoCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
+public class HodeiCli {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new HodeiCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof io.grpc.StatusRuntimeException s) {
+                cmd.getErr().println("hodei: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
+                return s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE ? 69 : 65;
+            }
+            throw e;
+        });
+        return cli;
+    }
+}

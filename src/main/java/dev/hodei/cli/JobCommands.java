@@ -1,0 +1,122 @@
+package dev.hodei.cli;
+
+import hodei.v1.CancelJobRequest;
+import hodei.v1.GetJobRequest;
+import hodei.v1.Job;
+import hodei.v1.JobServiceGrpc;
+import hodei.v1.JobState;
+import hodei.v1.ListJobsRequest;
+import hodei.v1.ListJobsResponse;
+import hodei.v1.SubmitJobRequest;
+import hodei.v1.SubmitJobResponse;
+import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "job", description = "Submit, inspect and cancel jobs.",
+        subcommands = {JobCommands.Submit.class, JobCommands.Get.class, JobCommands.ListJobs.class,
+                JobCommands.Logs.class, JobCommands.Cancel.class})
+class JobCommands {
+
+    static <T> T withJobs(ServerAddress server, Function<JobServiceGrpc.JobServiceBlockingStub, T> call) {
+        ManagedChannel channel = server.open();
+        try {
+            return call.apply(JobServiceGrpc.newBlockingStub(channel));
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Command(name = "submit", description = "Submit a job and print its id.")
+    static class Submit implements Callable<Integer> {
+        @Mixin ServerAddress server;
+        @Mixin JobSpecOptions spec;
+
+        @Override
+        public Integer call() {
+            SubmitJobResponse r = withJobs(server, jobs -> jobs.submitJob(SubmitJobRequest.newBuilder()
+                    .setSpec(spec.toSpec()).setIdempotencyKey(spec.idempotencyKey).build()));
+            System.out.println(r.getJob().getId());
+            if (!r.getCreated()) System.err.println("hodei: idempotency key matched an existing job");
+            return 0;
+        }
+    }
+
+    @Command(name = "get", description = "Show a job.")
+    static class Get implements Callable<Integer> {
+        @Mixin ServerAddress server;
+        @Parameters(paramLabel = "JOB_ID") String id;
+
+        @Override
+        public Integer call() {
+            Job job = withJobs(server, jobs -> jobs.getJob(GetJobRequest.newBuilder().setId(id).build()));
+            JobOutput.describe(job, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List jobs, newest first.")
+    static class ListJobs implements Callable<Integer> {
+        @Mixin ServerAddress server;
+        @Option(names = "--state", description = "Only these states (repeatable): PENDING, RUNNING, FAILED…")
+        List<String> states = new ArrayList<>();
+        @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE") Map<String, String> labels = new LinkedHashMap<>();
+        @Option(names = "--limit", defaultValue = "50") int limit;
+        @Option(names = "--page-token") String pageToken = "";
+
+        @Override
+        public Integer call() {
+            ListJobsRequest.Builder req = ListJobsRequest.newBuilder().putAllLabels(labels).setPageSize(limit)
+                    .setPageToken(pageToken);
+            for (String s : states) req.addStates(JobState.valueOf("JOB_STATE_" + s.toUpperCase()));
+            ListJobsResponse r = withJobs(server, jobs -> jobs.listJobs(req.build()));
+            System.out.printf("%-36s  %-12s  %4s  %8s  %s%n", "ID", "STATE", "EXIT", "TOOK", "COMMAND");
+            for (Job j : r.getJobsList()) {
+                String cmd = j.getSpec().hasArgv() ? String.join(" ", j.getSpec().getArgv().getArgsList())
+                        : j.getSpec().getShell();
+                System.out.printf("%-36s  %-12s  %4s  %8s  %s%n", j.getId(), JobOutput.state(j.getState()),
+                        j.hasExitCode() ? j.getExitCode() : "-", JobOutput.duration(j),
+                        cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd.replace('\n', ' '));
+            }
+            if (!r.getNextPageToken().isEmpty()) System.err.println("next page: --page-token " + r.getNextPageToken());
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "Print a job's output; -f follows it until the job ends.")
+    static class Logs implements Callable<Integer> {
+        @Mixin ServerAddress server;
+        @Parameters(paramLabel = "JOB_ID") String id;
+        @Option(names = {"-f", "--follow"}) boolean follow;
+        @Option(names = "--from", defaultValue = "1", description = "First sequence number") long from;
+
+        @Override
+        public Integer call() {
+            withJobs(server, jobs -> JobOutput.stream(jobs, id, from, follow, System.out, System.err));
+            return 0;
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a job (idempotent).")
+    static class Cancel implements Callable<Integer> {
+        @Mixin ServerAddress server;
+        @Parameters(paramLabel = "JOB_ID") String id;
+        @Option(names = "--reason") String reason = "";
+
+        @Override
+        public Integer call() {
+            Job job = withJobs(server, jobs -> jobs.cancelJob(CancelJobRequest.newBuilder().setId(id)
+                    .setReason(reason).build()));
+            System.out.println(job.getId() + " " + JobOutput.state(job.getState()));
+            return 0;
+        }
+    }
+}

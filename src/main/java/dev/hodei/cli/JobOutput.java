@@ -1,0 +1,87 @@
+package dev.hodei.cli;
+
+import hodei.v1.Job;
+import hodei.v1.JobServiceGrpc;
+import hodei.v1.JobState;
+import hodei.v1.LogChunk;
+import hodei.v1.LogStream;
+import hodei.v1.StreamLogsRequest;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+
+/** Printing what jobs did: their output, their state, the exit code the CLI returns. */
+final class JobOutput {
+
+    private JobOutput() {}
+
+    /** Streams a job's output to stdout/stderr (each stream to its own), following until the job ends. */
+    static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
+                       OutputStream out, OutputStream err) {
+        long last = from - 1;
+        Iterator<LogChunk> chunks = jobs.streamLogs(StreamLogsRequest.newBuilder()
+                .setJobId(jobId).setFromSequence(from).setFollow(follow).build());
+        try {
+            while (chunks.hasNext()) {
+                LogChunk c = chunks.next();
+                OutputStream target = c.getStream() == LogStream.LOG_STREAM_STDERR ? err : out;
+                c.getData().writeTo(target);
+                target.flush();
+                last = c.getSequence();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return last;
+    }
+
+    /**
+     * The CLI's exit code for a finished job: the job's own exit code when it ran; 124 timed out
+     * (as timeout(1)), 130 cancelled, 125 when it never ran (as docker run).
+     */
+    static int exitCode(Job job) {
+        return switch (job.getState()) {
+            case JOB_STATE_SUCCEEDED -> 0;
+            case JOB_STATE_TIMED_OUT -> 124;
+            case JOB_STATE_CANCELLED -> 130;
+            case JOB_STATE_FAILED -> job.hasExitCode() ? job.getExitCode() : 125;
+            default -> 125;
+        };
+    }
+
+    static String state(JobState s) {
+        return s.name().substring("JOB_STATE_".length());
+    }
+
+    static String duration(Job job) {
+        if (!job.hasFinishedAt() || !job.hasCreatedAt()) return "-";
+        Duration d = Duration.between(instant(job.getCreatedAt()), instant(job.getFinishedAt()));
+        return String.format("%.2fs", d.toMillis() / 1000.0);
+    }
+
+    static Instant instant(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    static void describe(Job job, PrintStream out) {
+        out.printf("id:        %s%n", job.getId());
+        if (!job.getSpec().getName().isEmpty()) out.printf("name:      %s%n", job.getSpec().getName());
+        out.printf("command:   %s%n", job.getSpec().hasArgv()
+                ? String.join(" ", job.getSpec().getArgv().getArgsList()) + "  (argv)" : job.getSpec().getShell());
+        out.printf("state:     %s%n", state(job.getState()));
+        if (job.hasExitCode()) out.printf("exit code: %d%s%n", job.getExitCode(),
+                job.getSignal() != 0 ? " (signal " + job.getSignal() + ")" : "");
+        if (!job.getFailureReason().isEmpty()) out.printf("reason:    %s%n", job.getFailureReason());
+        out.printf("provider:  %s%n", job.getProvider());
+        out.printf("attempt:   %d%n", job.getAttempt());
+        if (!job.getWorkerId().isEmpty()) out.printf("worker:    %s%n", job.getWorkerId());
+        out.printf("created:   %s%n", instant(job.getCreatedAt()));
+        if (job.hasStartedAt()) out.printf("started:   %s%n", instant(job.getStartedAt()));
+        if (job.hasFinishedAt()) out.printf("finished:  %s (%s)%n", instant(job.getFinishedAt()), duration(job));
+        if (!job.getSpec().getLabelsMap().isEmpty()) out.printf("labels:    %s%n", job.getSpec().getLabelsMap());
+    }
+}

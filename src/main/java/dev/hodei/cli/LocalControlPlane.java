@@ -1,0 +1,34 @@
+package dev.hodei.cli;
+
+import dev.hodei.HodeiServer;
+import dev.hodei.server.GrpcServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A control plane started inside the CLI's JVM, on free ports, for {@code demo} and {@code bench}. */
+final class LocalControlPlane implements AutoCloseable {
+
+    private final ConfigurableApplicationContext ctx;
+
+    LocalControlPlane(Path home, List<String> extraArgs) {
+        List<String> args = new ArrayList<>(List.of(
+                "--hodei.home=" + home,
+                "--hodei.grpc.port=0",
+                "--server.port=0",
+                "--logging.level.root=WARN",
+                "--logging.level.dev.hodei=WARN"));
+        args.addAll(extraArgs);
+        this.ctx = HodeiServer.start(args.toArray(String[]::new));
+    }
+
+    String address() {
+        return "127.0.0.1:" + ctx.getBean(GrpcServer.class).port();
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.hodei.cli;
+
+import hodei.v1.GetJobRequest;
+import hodei.v1.Job;
+import hodei.v1.JobServiceGrpc;
+import hodei.v1.SubmitJobRequest;
+import io.grpc.ManagedChannel;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = {
+        "Submit a job, stream its output live, and exit with the job's exit code.",
+        "Example: hodei run -- 'echo hello | tr a-z A-Z'"})
+class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ServerAddress server;
+
+    @Mixin
+    JobSpecOptions spec;
+
+    @Option(names = {"-q", "--quiet"}, description = "Do not print the job id and final state on stderr")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        ManagedChannel channel = server.open();
+        try {
+            JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
+            // A key of our own, so a retried submit after a lost answer cannot create two jobs.
+            String key = spec.idempotencyKey.isEmpty() ? "cli-" + UUID.randomUUID() : spec.idempotencyKey;
+            Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec.toSpec()).setIdempotencyKey(key).build())
+                    .getJob();
+            if (!quiet) System.err.println("hodei: job " + job.getId());
+            JobOutput.stream(jobs, job.getId(), 1, true, System.out, System.err);
+            Job done = jobs.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
+            if (!quiet || done.getState() != hodei.v1.JobState.JOB_STATE_SUCCEEDED) {
+                System.err.println("hodei: job " + done.getId() + " " + JobOutput.state(done.getState())
+                        + (done.getFailureReason().isEmpty() ? "" : " (" + done.getFailureReason() + ")"));
+            }
+            return JobOutput.exitCode(done);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.hodei.cli;
+
+import dev.hodei.HodeiServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+@Command(name = "server", description = "Run the control plane (embedded PostgreSQL unless HODEI_DB_URL is set).")
+class ServerCommand implements Callable<Integer> {
+
+    @Option(names = "--grpc-port", description = "gRPC port (default 50051)")
+    Integer grpcPort;
+
+    @Option(names = "--http-port", description = "HTTP port for actuator (default 8080)")
+    Integer httpPort;
+
+    @Option(names = "--home", description = "Data folder (default ~/.hodei)")
+    String home;
+
+    @Unmatched
+    List<String> springArgs = new ArrayList<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<String> args = new ArrayList<>(springArgs);
+        if (grpcPort != null) args.add("--hodei.grpc.port=" + grpcPort);
+        if (httpPort != null) args.add("--server.port=" + httpPort);
+        if (home != null) args.add("--hodei.home=" + home);
+        ConfigurableApplicationContext ctx = HodeiServer.start(args.toArray(String[]::new));
+        CountDownLatch closed = new CountDownLatch(1);
+        ctx.addApplicationListener(e -> {
+            if (e instanceof ContextClosedEvent) closed.countDown();
+        });
+        if (ctx.isActive()) closed.await();
+        return 0;
+    }
+}

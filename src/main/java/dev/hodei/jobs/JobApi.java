@@ -1,0 +1,244 @@
+package dev.hodei.jobs;
+
+import dev.hodei.logs.JobLogStore;
+import dev.hodei.server.HodeiProperties;
+import hodei.v1.CancelJobRequest;
+import hodei.v1.GetJobRequest;
+import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobServiceGrpc;
+import hodei.v1.JobSpec;
+import hodei.v1.ListJobsRequest;
+import hodei.v1.ListJobsResponse;
+import hodei.v1.LogChunk;
+import hodei.v1.StreamLogsRequest;
+import hodei.v1.SubmitJobRequest;
+import hodei.v1.SubmitJobResponse;
+import hodei.v1.WatchJobRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** The client API ({@code hodei.v1.JobService}). */
+@Component
+public class JobApi extends JobServiceGrpc.JobServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(JobApi.class);
+    private static final int LOG_PAGE = 500;
+    private static final long FOLLOW_POLL_MS = 1000;
+
+    private final JobStore jobs;
+    private final JobLogStore logs;
+    private final JobSignals signals;
+    private final JobSpecValidator validator;
+    private final HodeiProperties.Jobs defaults;
+    private final ProducerTemplate camel;
+    private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
+
+    public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSpecValidator validator,
+                  HodeiProperties props, ProducerTemplate camel) {
+        this.jobs = jobs;
+        this.logs = logs;
+        this.signals = signals;
+        this.validator = validator;
+        this.defaults = props.jobs();
+        this.camel = camel;
+    }
+
+    @PreDestroy
+    void stopFollowers() {
+        followers.shutdownNow();
+    }
+
+    @Override
+    public void submitJob(SubmitJobRequest request, StreamObserver<SubmitJobResponse> response) {
+        respond(response, () -> {
+            JobSpec spec = request.getSpec();
+            List<String> violations = validator.violations(spec, request.getIdempotencyKey());
+            if (!violations.isEmpty()) {
+                throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations)).asRuntimeException();
+            }
+            String provider = spec.getProvider().isEmpty() ? defaults.defaultProvider() : spec.getProvider();
+            int maxAttempts = spec.getMaxAttempts() == 0 ? defaults.defaultMaxAttempts() : spec.getMaxAttempts();
+            long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
+                    : spec.getRunTimeoutSeconds();
+            JobStore.Submitted s = jobs.submit(spec, request.getIdempotencyKey(), provider, maxAttempts, timeout);
+            if (s.created()) log.info("Job {} submitted ({} on {})", s.job().id(), describe(spec), provider);
+            return SubmitJobResponse.newBuilder().setJob(s.job().toProto()).setCreated(s.created()).build();
+        });
+    }
+
+    @Override
+    public void getJob(GetJobRequest request, StreamObserver<Job> response) {
+        respond(response, () -> existing(request.getId()).toProto());
+    }
+
+    @Override
+    public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
+        respond(response, () -> {
+            int size = request.getPageSize() == 0 ? 50 : request.getPageSize();
+            if (size < 0 || size > 500) {
+                throw Status.INVALID_ARGUMENT.withDescription("page_size: must be between 1 and 500").asRuntimeException();
+            }
+            Instant afterTs = null;
+            UUID afterId = null;
+            if (!request.getPageToken().isEmpty()) {
+                try {
+                    String[] parts = new String(Base64.getUrlDecoder().decode(request.getPageToken()),
+                            StandardCharsets.UTF_8).split("\\|");
+                    afterTs = Instant.parse(parts[0]);
+                    afterId = UUID.fromString(parts[1]);
+                } catch (RuntimeException e) {
+                    throw Status.INVALID_ARGUMENT.withDescription("page_token: not a token from ListJobs").asRuntimeException();
+                }
+            }
+            List<JobState> states = request.getStatesList().stream()
+                    .filter(s -> s != hodei.v1.JobState.JOB_STATE_UNSPECIFIED)
+                    .map(JobState::fromProto).toList();
+            List<JobRecord> page = jobs.list(new JobStore.ListQuery(states, request.getLabelsMap(), size + 1,
+                    afterTs, afterId));
+            ListJobsResponse.Builder out = ListJobsResponse.newBuilder();
+            page.stream().limit(size).forEach(j -> out.addJobs(j.toProto()));
+            if (page.size() > size) {
+                JobRecord last = page.get(size - 1);
+                out.setNextPageToken(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        (last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8)));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
+        respond(response, () -> {
+            JobRecord job = existing(request.getId());
+            camel.sendBodyAndHeader("direct:cancel-job", request.getReason(), "jobId", job.id());
+            return jobs.find(job.id()).orElseThrow().toProto();
+        });
+    }
+
+    @Override
+    public void streamLogs(StreamLogsRequest request, StreamObserver<LogChunk> response) {
+        UUID jobId;
+        try {
+            jobId = existing(request.getJobId()).id();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        }
+        FlowControl<LogChunk> out = new FlowControl<>((ServerCallStreamObserver<LogChunk>) response);
+        followers.execute(() -> out.run(() -> {
+            long next = Math.max(1, request.getFromSequence());
+            while (!out.cancelled()) {
+                long version = signals.version(jobId);
+                // Logs are stored before the result that ends the job, so once the job is seen
+                // terminal, draining what is stored delivers everything.
+                boolean ended = !request.getFollow() || jobs.find(jobId).orElseThrow().state().isTerminal();
+                List<LogChunk> chunks;
+                do {
+                    chunks = logs.read(jobId, next, LOG_PAGE);
+                    for (LogChunk c : chunks) {
+                        out.send(c);
+                        next = c.getSequence() + 1;
+                    }
+                } while (chunks.size() == LOG_PAGE && !out.cancelled());
+                if (ended) break;
+                signals.awaitChange(jobId, version, FOLLOW_POLL_MS);
+            }
+        }));
+    }
+
+    @Override
+    public void watchJob(WatchJobRequest request, StreamObserver<JobEvent> response) {
+        UUID jobId;
+        try {
+            jobId = existing(request.getJobId()).id();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+            return;
+        }
+        FlowControl<JobEvent> out = new FlowControl<>((ServerCallStreamObserver<JobEvent>) response);
+        followers.execute(() -> out.run(() -> {
+            long after = 0;
+            while (!out.cancelled()) {
+                long version = signals.version(jobId);
+                boolean ended = jobs.find(jobId).orElseThrow().state().isTerminal();
+                for (JobStore.Event e : jobs.eventsAfter(jobId, after)) {
+                    out.send(toProto(e));
+                    after = e.id();
+                }
+                if (ended) break;
+                signals.awaitChange(jobId, version, FOLLOW_POLL_MS);
+            }
+        }));
+    }
+
+    private JobRecord existing(String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("id: not a job id: '" + id + "'").asRuntimeException();
+        }
+        return jobs.find(uuid).orElseThrow(() ->
+                Status.NOT_FOUND.withDescription("no job " + id).asRuntimeException());
+    }
+
+    private static JobEvent toProto(JobStore.Event e) {
+        JobEvent.Builder b = JobEvent.newBuilder()
+                .setId(e.id())
+                .setJobId(e.jobId().toString())
+                .setToState(JobState.valueOf(e.toState()).toProto())
+                .setAttempt(e.attempt())
+                .setTime(JobRecord.timestamp(e.at()));
+        if (e.fromState() != null) b.setFromState(JobState.valueOf(e.fromState()).toProto());
+        if (e.reason() != null) b.setReason(e.reason());
+        return b.build();
+    }
+
+    static String describe(JobSpec spec) {
+        String cmd = spec.hasArgv() ? String.join(" ", spec.getArgv().getArgsList()) : spec.getShell();
+        return cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd;
+    }
+
+    private interface Call<T> {
+        T get();
+    }
+
+    private static <T> void respond(StreamObserver<T> response, Call<T> call) {
+        try {
+            response.onNext(call.get());
+            response.onCompleted();
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+        } catch (RuntimeException e) {
+            log.error("JobService call failed", e);
+            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
+        }
+    }
+
+    private static final class FollowerThreads implements java.util.concurrent.ThreadFactory {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "hodei-follower-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.hodei.jobs;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Timestamp;
+import hodei.v1.Job;
+import hodei.v1.JobSpec;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code jobs}. */
+public record JobRecord(
+        UUID id,
+        String idempotencyKey,
+        JobSpec spec,
+        JobState state,
+        String provider,
+        int attempt,
+        int maxAttempts,
+        long runTimeoutSeconds,
+        UUID workerId,
+        Integer exitCode,
+        int signal,
+        String failureReason,
+        boolean cancelRequested,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt) {
+
+    static JobRecord map(ResultSet rs, int row) throws SQLException {
+        try {
+            int exit = rs.getInt("exit_code");
+            return new JobRecord(
+                    rs.getObject("id", UUID.class),
+                    rs.getString("idempotency_key"),
+                    JobSpec.parseFrom(rs.getBytes("spec")),
+                    JobState.valueOf(rs.getString("state")),
+                    rs.getString("provider"),
+                    rs.getInt("attempt"),
+                    rs.getInt("max_attempts"),
+                    rs.getLong("run_timeout_s"),
+                    rs.getObject("worker_id", UUID.class),
+                    rs.wasNull() ? null : exit,
+                    rs.getInt("signal"),
+                    rs.getString("failure_reason"),
+                    rs.getBoolean("cancel_requested"),
+                    instant(rs, "created_at"),
+                    instant(rs, "started_at"),
+                    instant(rs, "finished_at"));
+        } catch (InvalidProtocolBufferException e) {
+            throw new SQLException("jobs.spec is not a hodei.v1.JobSpec", e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        java.sql.Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    public Job toProto() {
+        Job.Builder b = Job.newBuilder()
+                .setId(id.toString())
+                .setSpec(spec)
+                .setState(state.toProto())
+                .setAttempt(attempt)
+                .setSignal(signal)
+                .setProvider(provider)
+                .setCreatedAt(timestamp(createdAt));
+        if (idempotencyKey != null) b.setIdempotencyKey(idempotencyKey);
+        if (exitCode != null) b.setExitCode(exitCode);
+        if (failureReason != null) b.setFailureReason(failureReason);
+        if (workerId != null) b.setWorkerId(workerId.toString());
+        if (startedAt != null) b.setStartedAt(timestamp(startedAt));
+        if (finishedAt != null) b.setFinishedAt(timestamp(finishedAt));
+        return b.build();
+    }
+
+    public static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}

@@ -1,0 +1,225 @@
+package dev.hodei.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import hodei.v1.JobSpec;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code jobs} and {@code job_events} tables. Every state change is one guarded statement
+ * ({@code WHERE state IN (expected)}) that also appends its event, so two routes can never both
+ * move the same job.
+ */
+@Repository
+public class JobStore {
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ObjectMapper json;
+    private final MeterRegistry meters;
+    private final JobSignals signals;
+
+    public JobStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters, JobSignals signals) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.meters = meters;
+        this.signals = signals;
+        Gauge.builder("hodei_job_queue_depth", this, JobStore::queueDepth)
+                .description("Jobs waiting to be claimed")
+                .register(meters);
+    }
+
+    /** A job accepted by {@link JobStore#submit}; {@code created} is false when the idempotency key matched. */
+    public record Submitted(JobRecord job, boolean created) {}
+
+    public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds) {
+        UUID id = UUID.randomUUID();
+        String key = idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
+        MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("id", id)
+                .addValue("key", key)
+                .addValue("name", spec.getName().isEmpty() ? null : spec.getName())
+                .addValue("spec", spec.toByteArray())
+                .addValue("provider", provider)
+                .addValue("priority", spec.getPriority())
+                .addValue("labels", toJson(spec.getLabelsMap()))
+                .addValue("maxAttempts", maxAttempts)
+                .addValue("timeout", runTimeoutSeconds);
+        Integer inserted = jdbc.queryForObject("""
+                WITH ins AS (
+                    INSERT INTO jobs (id, idempotency_key, name, spec, state, provider, priority, labels,
+                                      max_attempts, run_timeout_s)
+                    VALUES (:id, :key, :name, :spec, 'PENDING', :provider, :priority, CAST(:labels AS jsonb),
+                            :maxAttempts, :timeout)
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING id),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
+                    SELECT id, NULL, 'PENDING', 0, 'submitted' FROM ins)
+                SELECT count(*) FROM ins""", p, Integer.class);
+        if (inserted != null && inserted == 1) {
+            countEntered(JobState.PENDING);
+            return new Submitted(find(id).orElseThrow(), true);
+        }
+        JobRecord existing = jdbc.queryForObject("SELECT * FROM jobs WHERE idempotency_key = :key",
+                Map.of("key", key), JobRecord::map);
+        return new Submitted(existing, false);
+    }
+
+    public Optional<JobRecord> find(UUID id) {
+        return jdbc.query("SELECT * FROM jobs WHERE id = :id", Map.of("id", id), JobRecord::map)
+                .stream().findFirst();
+    }
+
+    /**
+     * Claims up to {@code limit} due PENDING jobs in one statement: FOR UPDATE SKIP LOCKED lets
+     * several control planes claim concurrently without ever taking the same job.
+     */
+    public List<JobRecord> claimPending(int limit) {
+        List<JobRecord> claimed = jdbc.query("""
+                WITH claimed AS (
+                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, updated_at = now()
+                    WHERE id IN (SELECT id FROM jobs
+                                 WHERE state = 'PENDING' AND not_before <= now()
+                                 ORDER BY priority DESC, created_at
+                                 FOR UPDATE SKIP LOCKED
+                                 LIMIT :limit)
+                    RETURNING *),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
+                    SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM claimed)
+                SELECT * FROM claimed ORDER BY priority DESC, created_at""",
+                Map.of("limit", limit), JobRecord::map);
+        claimed.forEach(j -> countEntered(JobState.ASSIGNED));
+        return claimed;
+    }
+
+    /**
+     * Moves a job from one of {@code from} to {@code to}, appending the event, if and only if it is
+     * still in one of those states (and, when given, still on {@code attempt}).
+     *
+     * @param extraSet further {@code column = :param} assignments, e.g. {@code "exit_code = :exit"}
+     * @return the state it left, or empty when the guard did not match
+     */
+    public Optional<JobState> transition(UUID jobId, Collection<JobState> from, JobState to, String reason,
+                                         Integer attempt, String extraSet, Map<String, ?> params) {
+        MapSqlParameterSource p = new MapSqlParameterSource(new HashMap<>(params))
+                .addValue("id", jobId)
+                .addValue("from", from.stream().map(Enum::name).toList())
+                .addValue("to", to.name())
+                .addValue("reason", reason)
+                .addValue("attempt", attempt);
+        String sql = """
+                WITH prev AS (
+                    SELECT id, state FROM jobs
+                    WHERE id = :id AND state IN (:from) %s
+                    FOR UPDATE),
+                upd AS (
+                    UPDATE jobs j SET state = :to, updated_at = now() %s
+                    FROM prev WHERE j.id = prev.id
+                    RETURNING j.id, j.attempt, prev.state AS from_state),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
+                    SELECT id, from_state, :to, attempt, :reason FROM upd)
+                SELECT from_state FROM upd""".formatted(
+                attempt == null ? "" : "AND attempt = :attempt",
+                extraSet == null || extraSet.isBlank() ? "" : ", " + extraSet);
+        Optional<JobState> left = jdbc.queryForList(sql, p, String.class).stream().findFirst().map(JobState::valueOf);
+        left.ifPresent(s -> {
+            countEntered(to);
+            signals.signal(jobId);
+        });
+        return left;
+    }
+
+    public Optional<JobState> transition(UUID jobId, Collection<JobState> from, JobState to, String reason) {
+        return transition(jobId, from, to, reason, null, null, Map.of());
+    }
+
+    /**
+     * Ends the current attempt after an infrastructure failure: back to PENDING with an
+     * exponential backoff while attempts remain, otherwise FAILED with {@code reason}.
+     */
+    public Optional<JobState> failAttempt(UUID jobId, int attempt, Collection<JobState> from, String reason,
+                                          Duration backoff, Duration backoffCap) {
+        JobRecord job = find(jobId).orElse(null);
+        if (job == null || job.attempt() != attempt || !from.contains(job.state())) return Optional.empty();
+        if (job.cancelRequested()) {
+            return transition(jobId, from, JobState.CANCELLED, "cancelled (" + reason + ")", attempt,
+                    "failure_reason = 'cancelled', finished_at = now()", Map.of());
+        }
+        if (attempt < job.maxAttempts()) {
+            long delayMs = Math.min(backoffCap.toMillis(), backoff.toMillis() << Math.min(attempt - 1, 20));
+            return transition(jobId, from, JobState.PENDING, reason + "; retrying (attempt " + (attempt + 1)
+                            + " of " + job.maxAttempts() + ")", attempt,
+                    "worker_id = NULL, failure_reason = :why, not_before = now() + make_interval(secs => :delay)",
+                    Map.of("why", reason, "delay", delayMs / 1000.0));
+        }
+        return transition(jobId, from, JobState.FAILED, reason, attempt,
+                "failure_reason = :why, finished_at = now()", Map.of("why", reason));
+    }
+
+    public void markCancelRequested(UUID jobId) {
+        jdbc.update("UPDATE jobs SET cancel_requested = true, updated_at = now() WHERE id = :id", Map.of("id", jobId));
+    }
+
+    /** A filter and keyset position for {@link #list}. */
+    public record ListQuery(Collection<JobState> states, Map<String, String> labels, int limit,
+                            Instant afterCreatedAt, UUID afterId) {}
+
+    public List<JobRecord> list(ListQuery q) {
+        MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("labels", toJson(q.labels()))
+                .addValue("limit", q.limit());
+        StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE labels @> CAST(:labels AS jsonb)");
+        if (!q.states().isEmpty()) {
+            sql.append(" AND state IN (:states)");
+            p.addValue("states", q.states().stream().map(Enum::name).toList());
+        }
+        if (q.afterId() != null) {
+            sql.append(" AND (created_at, id) < (:afterTs, :afterId)");
+            p.addValue("afterTs", java.sql.Timestamp.from(q.afterCreatedAt())).addValue("afterId", q.afterId());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        return jdbc.query(sql.toString(), p, JobRecord::map);
+    }
+
+    /** One row of {@code job_events}. */
+    public record Event(long id, UUID jobId, String fromState, String toState, int attempt, String reason, Instant at) {}
+
+    public List<Event> eventsAfter(UUID jobId, long afterId) {
+        return jdbc.query("SELECT * FROM job_events WHERE job_id = :id AND id > :after ORDER BY id",
+                Map.of("id", jobId, "after", afterId),
+                (rs, i) -> new Event(rs.getLong("id"), rs.getObject("job_id", UUID.class), rs.getString("from_state"),
+                        rs.getString("to_state"), rs.getInt("attempt"), rs.getString("reason"),
+                        rs.getTimestamp("at").toInstant()));
+    }
+
+    private double queueDepth() {
+        Long n = jdbc.getJdbcTemplate().queryForObject("SELECT count(*) FROM jobs WHERE state = 'PENDING'", Long.class);
+        return n == null ? 0 : n;
+    }
+
+    private void countEntered(JobState state) {
+        meters.counter("hodei_jobs_total", "state", state.name()).increment();
+    }
+
+    private String toJson(Map<String, String> map) {
+        try {
+            return json.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.hodei.providers;
+
+import hodei.v1.JobSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** What a provider needs to start one agent. Holds the clear OTP, so it is never persisted or logged. */
+public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, String otp,
+                           String instanceId, Instant createdAt) {
+
+    /** The agent's environment contract (design.md §5); the address is the provider's to advertise. */
+    public Map<String, String> agentEnvironment(String serverAddress) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HODEI_SERVER_ADDRESS", serverAddress);
+        env.put("HODEI_WORKER_ID", workerId.toString());
+        env.put("HODEI_JOB_ID", jobId.toString());
+        env.put("HODEI_OTP_TOKEN", otp);
+        env.put("HODEI_WORKER_MODE", "ephemeral");
+        return env;
+    }
+
+    /** The labels every provider resource carries (design.md §5). */
+    public Map<String, String> labels() {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("hodei.managed", "true");
+        labels.put("hodei.worker-id", workerId.toString());
+        labels.put("hodei.job-id", jobId.toString());
+        labels.put("hodei.instance", instanceId);
+        labels.put("hodei.created-at", createdAt.toString());
+        return labels;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerLaunch[worker=" + workerId + ", job=" + jobId + ", attempt=" + attempt + "]";
+    }
+}

@@ -1,0 +1,189 @@
+package dev.hodei.providers.process;
+
+import dev.hodei.providers.ManagedResource;
+import dev.hodei.providers.ProvisioningException;
+import dev.hodei.providers.WorkerLaunch;
+import dev.hodei.providers.WorkerProvider;
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.server.HodeiProperties;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The embedded default: each worker is the agent as a local child JVM. Its labels are system
+ * properties on the command line, so {@link #list()} finds the agents again after a server crash;
+ * the resource id is the PID.
+ */
+@Component
+public class ProcessProvider implements WorkerProvider {
+
+    static final String MANAGED_FLAG = "-Dhodei.managed=true";
+
+    private final HodeiProperties props;
+    private final GrpcServer grpc;
+    private final ControlPlaneIdentity identity;
+
+    public ProcessProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
+        this.props = props;
+        this.grpc = grpc;
+        this.identity = identity;
+    }
+
+    @Override
+    public String name() {
+        return "process";
+    }
+
+    @Override
+    public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+        Path jar = agentJar();
+        Path workDir = workspace(launch.workerId());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(props.providers().process().jvmOptions().trim().split("\\s+")));
+        launch.labels().forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+        // The server's own settings are not the job's business.
+        pb.environment().keySet().removeIf(k -> k.startsWith("HODEI_") || k.startsWith("SPRING_"));
+        pb.environment().putAll(launch.agentEnvironment(serverAddress()));
+        File agentLog = props.home().resolve("agent-logs").resolve(launch.workerId() + ".log").toFile();
+        agentLog.getParentFile().mkdirs();
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            Process process = pb.start();
+            recordResource.accept(Long.toString(process.pid()));
+        } catch (IOException e) {
+            throw new ProvisioningException("could not start the agent process: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void destroy(String resourceId, Duration grace) throws ProvisioningException {
+        long pid;
+        try {
+            pid = Long.parseLong(resourceId);
+        } catch (NumberFormatException e) {
+            throw new ProvisioningException("not a process id: " + resourceId);
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessProvider::isManagedAgent);
+        if (handle.isEmpty()) return;
+        ProcessHandle agent = handle.get();
+        UUID workerId = workerIdOf(agent);
+        // Taken before waiting: once the agent is gone its children are re-parented out of reach.
+        List<ProcessHandle> tree = new ArrayList<>(agent.descendants().toList());
+        try {
+            agent.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS); // an ephemeral agent exits by itself
+        } catch (TimeoutException e) {
+            tree.addAll(agent.descendants().toList());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // onExit never fails
+        }
+        tree.add(agent);
+        tree.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle p : tree) {
+            try {
+                p.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new ProvisioningException("process " + p.pid() + " did not exit after SIGKILL", e);
+            }
+        }
+        cleanWorkspace(workerId);
+    }
+
+    @Override
+    public List<ManagedResource> list() {
+        String instanceFlag = "-Dhodei.instance=" + identity.instanceId();
+        return ProcessHandle.allProcesses()
+                .filter(ProcessProvider::isManagedAgent)
+                .filter(p -> arguments(p).contains(instanceFlag))
+                .map(p -> new ManagedResource(Long.toString(p.pid()), workerIdOf(p)))
+                .toList();
+    }
+
+    /** The address agents dial: configured, or this server's gRPC port on loopback. */
+    public String serverAddress() {
+        String configured = props.providers().process().serverAddress();
+        return configured.isBlank() ? "127.0.0.1:" + grpc.port() : configured;
+    }
+
+    private static boolean isManagedAgent(ProcessHandle p) {
+        return arguments(p).contains(MANAGED_FLAG);
+    }
+
+    private static List<String> arguments(ProcessHandle p) {
+        return p.info().arguments().map(Arrays::asList).orElse(List.of());
+    }
+
+    private static UUID workerIdOf(ProcessHandle p) {
+        return arguments(p).stream()
+                .filter(a -> a.startsWith("-Dhodei.worker-id="))
+                .map(a -> UUID.fromString(a.substring("-Dhodei.worker-id=".length())))
+                .findFirst().orElse(null);
+    }
+
+    private Path workspace(UUID workerId) throws ProvisioningException {
+        try {
+            return Files.createDirectories(props.home().resolve("workspaces").resolve(workerId.toString()));
+        } catch (IOException e) {
+            throw new ProvisioningException("could not create the worker's workspace: " + e.getMessage(), e);
+        }
+    }
+
+    private void cleanWorkspace(UUID workerId) {
+        if (workerId == null) return;
+        Path dir = props.home().resolve("workspaces").resolve(workerId.toString());
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a workspace that cannot be removed costs disk, not correctness
+        }
+    }
+
+    private Path agentJar() throws ProvisioningException {
+        String configured = props.providers().process().agentJar();
+        List<Path> candidates = new ArrayList<>();
+        if (!configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        } else {
+            codeLocation().ifPresent(dir -> candidates.add(dir.resolve("hodei-agent.jar")));
+            candidates.add(Path.of("target", "hodei-agent.jar"));
+        }
+        return candidates.stream().filter(Files::isRegularFile).findFirst()
+                .map(Path::toAbsolutePath)
+                .orElseThrow(() -> new ProvisioningException("agent jar not found (looked at " + candidates
+                        + "); build it with ./mvnw package or set hodei.providers.process.agent-jar"));
+    }
+
+    private static Optional<Path> codeLocation() {
+        try {
+            String path = ProcessProvider.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+            // inside a Spring Boot jar the location is "file:/…/hodei.jar!/BOOT-INF/classes!/"
+            int bang = path.indexOf('!');
+            if (bang >= 0) path = path.substring(0, bang);
+            if (path.startsWith("file:")) path = path.substring(5);
+            // target/classes (a build) or the jar's folder (an install): the agent jar sits beside either
+            return Optional.ofNullable(Path.of(path).getParent());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

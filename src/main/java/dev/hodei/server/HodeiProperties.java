@@ -1,0 +1,49 @@
+package dev.hodei.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Every {@code hodei.*} setting of the control plane; defaults are the embedded, single-machine setup. */
+@ConfigurationProperties("hodei")
+public record HodeiProperties(
+        @DefaultValue("${user.home}/.hodei") Path home,
+        @DefaultValue Grpc grpc,
+        @DefaultValue Jobs jobs,
+        @DefaultValue Workers workers,
+        @DefaultValue Providers providers) {
+
+    public record Grpc(@DefaultValue("50051") int port) {}
+
+    public record Jobs(
+            @DefaultValue("process") String defaultProvider,
+            @DefaultValue("1h") Duration defaultRunTimeout,
+            @DefaultValue("7d") Duration maxRunTimeout,
+            @DefaultValue("3") int defaultMaxAttempts,
+            @DefaultValue("10") int maxAttemptsLimit,
+            @DefaultValue("256") int maxEnvEntries,
+            @DefaultValue("65536") int maxEnvBytes,
+            @DefaultValue("1048576") int maxCommandBytes,
+            @DefaultValue("500") long pollIntervalMs,
+            @DefaultValue("16") int claimBatchSize,
+            @DefaultValue("2s") Duration retryBackoff,
+            @DefaultValue("60s") Duration retryBackoffCap) {}
+
+    public record Workers(
+            @DefaultValue("2s") Duration heartbeatInterval,
+            @DefaultValue("20s") Duration lostAfter,
+            @DefaultValue("60s") Duration startDeadline,
+            @DefaultValue("5m") Duration otpTtl,
+            @DefaultValue("2s") Duration destroyGrace,
+            @DefaultValue("60000") long gcIntervalMs) {}
+
+    public record Providers(@DefaultValue Process process) {}
+
+    public record Process(
+            // The agent jar; empty = hodei-agent.jar next to the server jar, or target/hodei-agent.jar.
+            @DefaultValue("") String agentJar,
+            // Address the agent dials; empty = 127.0.0.1:<gRPC port>.
+            @DefaultValue("") String serverAddress,
+            @DefaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xshare:auto") String jvmOptions) {}
+}

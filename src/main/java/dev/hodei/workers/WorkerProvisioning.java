@@ -1,0 +1,73 @@
+package dev.hodei.workers;
+
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobState;
+import dev.hodei.jobs.JobStore;
+import dev.hodei.providers.ProvisioningException;
+import dev.hodei.providers.Providers;
+import dev.hodei.providers.WorkerLaunch;
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.HodeiProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** The steps of route {@code provision-worker}: prepare a worker and its token, launch it, or give up. */
+@Component
+public class WorkerProvisioning {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerProvisioning.class);
+
+    private final JobStore jobs;
+    private final WorkerStore workers;
+    private final BootstrapTokens tokens;
+    private final Providers providers;
+    private final ControlPlaneIdentity identity;
+    private final HodeiProperties props;
+    private final MeterRegistry meters;
+
+    public WorkerProvisioning(JobStore jobs, WorkerStore workers, BootstrapTokens tokens, Providers providers,
+                              ControlPlaneIdentity identity, HodeiProperties props, MeterRegistry meters) {
+        this.jobs = jobs;
+        this.workers = workers;
+        this.tokens = tokens;
+        this.providers = providers;
+        this.identity = identity;
+        this.props = props;
+        this.meters = meters;
+    }
+
+    /** Creates the worker row and its one-time token; null when the job no longer waits for a worker. */
+    public WorkerLaunch prepare(JobRecord job, String provider) {
+        UUID workerId = UUID.randomUUID();
+        if (jobs.transition(job.id(), Set.of(JobState.ASSIGNED), JobState.PROVISIONING,
+                "provisioning worker " + workerId + " on " + provider).isEmpty()) {
+            return null;
+        }
+        workers.insertProvisioning(workerId, provider, job.id(), job.attempt());
+        String otp = tokens.issue(workerId, job.id());
+        return new WorkerLaunch(workerId, job.id(), job.attempt(), job.spec(), otp, identity.instanceId(), Instant.now());
+    }
+
+    public void launch(WorkerLaunch launch, String provider) throws ProvisioningException {
+        Timer.Sample sample = Timer.start(meters);
+        providers.get(provider).provision(launch, resourceId -> workers.recordResource(launch.workerId(), resourceId));
+        sample.stop(Timer.builder("hodei_worker_provisioning_seconds")
+                .description("Time a provider takes to start a worker")
+                .tag("provider", provider).register(meters));
+    }
+
+    /** The provider failed: the worker is finished and the job's attempt fails with the provider's reason. */
+    public void failed(WorkerLaunch launch, Exception cause) {
+        String reason = "PROVISIONING_FAILED: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        log.warn("Provisioning {} failed: {}", launch, reason);
+        workers.markTerminated(launch.workerId(), reason);
+        jobs.failAttempt(launch.jobId(), launch.attempt(), Set.of(JobState.PROVISIONING), reason,
+                props.jobs().retryBackoff(), props.jobs().retryBackoffCap());
+    }
+}

@@ -1,0 +1,33 @@
+package dev.hodei.workers;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code workers}. */
+public record WorkerRecord(UUID id, String provider, String resourceId, WorkerState state, UUID jobId,
+                           Integer jobAttempt, Instant createdAt, Instant terminatedAt, Instant destroyedAt,
+                           String destroyReason, String lastError) {
+
+    static WorkerRecord map(ResultSet rs, int row) throws SQLException {
+        int attempt = rs.getInt("job_attempt");
+        return new WorkerRecord(
+                rs.getObject("id", UUID.class),
+                rs.getString("provider"),
+                rs.getString("provider_resource_id"),
+                WorkerState.valueOf(rs.getString("state")),
+                rs.getObject("job_id", UUID.class),
+                rs.wasNull() ? null : attempt,
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("terminated_at")),
+                instant(rs.getTimestamp("destroyed_at")),
+                rs.getString("destroy_reason"),
+                rs.getString("last_error"));
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
