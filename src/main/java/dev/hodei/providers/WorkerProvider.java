@@ -21,8 +21,12 @@ public interface WorkerProvider {
      */
     void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException;
 
-    /** Removes the resource and everything it started. A resource already gone is success. */
-    void destroy(String resourceId, Duration grace) throws ProvisioningException;
+    /**
+     * Removes the worker's resource and everything it started. A resource already gone is success.
+     *
+     * @param grace how long an agent that is exiting by itself may take before it is killed
+     */
+    void destroy(ManagedResource resource, Duration grace) throws ProvisioningException;
 
     /** Every resource this control plane made that still exists. */
     List<ManagedResource> list() throws ProvisioningException;

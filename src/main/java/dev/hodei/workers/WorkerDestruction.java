@@ -1,6 +1,7 @@
 package dev.hodei.workers;
 
 import dev.hodei.agentapi.WorkerGateway;
+import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
 import dev.hodei.server.HodeiProperties;
@@ -49,7 +50,8 @@ public class WorkerDestruction {
         workers.markTerminated(workerId, null);
         try {
             if (worker.resourceId() != null) {
-                providers.get(worker.provider()).destroy(worker.resourceId(), props.workers().destroyGrace());
+                providers.get(worker.provider()).destroy(new ManagedResource(worker.resourceId(), workerId),
+                        props.workers().destroyGrace());
             }
         } catch (ProvisioningException | RuntimeException e) {
             log.warn("Destroying worker {} ({} {}) failed, left to the GC: {}", workerId, worker.provider(),
@@ -65,13 +67,13 @@ public class WorkerDestruction {
     }
 
     /** Destroys a resource that no live worker row owns. */
-    public void destroyOrphan(String provider, String resourceId, UUID workerId) {
+    public void destroyOrphan(String provider, ManagedResource orphan) {
         try {
-            providers.get(provider).destroy(resourceId, Duration.ZERO);
-            log.info("Destroyed orphan {} resource {} (worker {})", provider, resourceId, workerId);
+            providers.get(provider).destroy(orphan, Duration.ZERO);
+            log.info("Destroyed orphan {} resource {} (worker {})", provider, orphan.resourceId(), orphan.workerId());
             count(provider, "gc-orphan", null);
         } catch (ProvisioningException | RuntimeException e) {
-            log.warn("Destroying orphan {} resource {} failed: {}", provider, resourceId, e.getMessage());
+            log.warn("Destroying orphan {} resource {} failed: {}", provider, orphan.resourceId(), e.getMessage());
         }
     }
 

@@ -43,25 +43,26 @@ public class WorkerGc {
     }
 
     /**
-     * Finds workers to destroy and fails their jobs' attempts; returns one
-     * {@code {workerId, reason}} per worker, for the route to split into {@code destroy-worker}.
+     * Finds workers to destroy and stops them taking work; returns one {@code {workerId, reason,
+     * failure}} per worker, for the route to destroy each and then fail its job's attempt with
+     * {@code failure} (empty when the job is not affected). Destroying first means a retried job
+     * never runs beside the attempt it replaces.
      */
     public List<Map<String, Object>> doomedWorkers() {
         HodeiProperties.Workers w = props.workers();
         List<Map<String, Object>> doomed = new ArrayList<>();
         for (WorkerRecord worker : workers.stale(EnumSet.of(WorkerState.PROVISIONING), "created_at", w.startDeadline())) {
-            failJob(worker, "START_TIMEOUT: the agent did not register within " + w.startDeadline().toSeconds() + " s");
-            doomed.add(Map.of("workerId", worker.id(), "reason", "gc-provision-timeout"));
+            doomed.add(doom(worker, "gc-provision-timeout",
+                    "START_TIMEOUT: the agent did not register within " + w.startDeadline().toSeconds() + " s"));
         }
         for (WorkerRecord worker : workers.stale(EnumSet.of(WorkerState.READY, WorkerState.BUSY), "last_heartbeat_at",
                 w.lostAfter())) {
-            failJob(worker, "WORKER_LOST: no heartbeat for " + w.lostAfter().toSeconds() + " s");
-            doomed.add(Map.of("workerId", worker.id(), "reason", "gc-lost"));
+            doomed.add(doom(worker, "gc-lost", "WORKER_LOST: no heartbeat for " + w.lostAfter().toSeconds() + " s"));
         }
         // Terminated but never destroyed: the immediate destroy failed or the server died mid-way.
         for (WorkerRecord worker : workers.stale(EnumSet.of(WorkerState.TERMINATED), "terminated_at",
                 Duration.ofSeconds(5))) {
-            doomed.add(Map.of("workerId", worker.id(), "reason", "gc-destroy-retry"));
+            doomed.add(Map.of("workerId", worker.id(), "reason", "gc-destroy-retry", "failure", ""));
         }
         if (!doomed.isEmpty()) log.info("GC: {} worker(s) to destroy", doomed.size());
         return doomed;
@@ -81,7 +82,7 @@ public class WorkerGc {
             }
             for (ManagedResource r : resources) {
                 if (r.workerId() == null || !live.contains(r.workerId())) {
-                    destruction.destroyOrphan(provider.name(), r.resourceId(), r.workerId());
+                    destruction.destroyOrphan(provider.name(), r);
                     swept++;
                 }
             }
@@ -89,11 +90,17 @@ public class WorkerGc {
         return swept;
     }
 
-    private void failJob(WorkerRecord worker, String reason) {
-        workers.markTerminated(worker.id(), reason);
-        if (worker.jobId() == null || worker.jobAttempt() == null) return;
-        jobs.failAttempt(worker.jobId(), worker.jobAttempt(),
-                Set.of(JobState.PROVISIONING, JobState.RUNNING), reason,
+    /** After the destroy: the worker's job attempt fails with {@code failure}, retried while attempts remain. */
+    public void failJobOf(UUID workerId, String failure) {
+        if (failure == null || failure.isEmpty()) return;
+        WorkerRecord worker = workers.find(workerId).orElse(null);
+        if (worker == null || worker.jobId() == null || worker.jobAttempt() == null) return;
+        jobs.failAttempt(worker.jobId(), worker.jobAttempt(), Set.of(JobState.PROVISIONING, JobState.RUNNING), failure,
                 props.jobs().retryBackoff(), props.jobs().retryBackoffCap());
+    }
+
+    private Map<String, Object> doom(WorkerRecord worker, String reason, String failure) {
+        workers.markTerminated(worker.id(), failure);
+        return Map.of("workerId", worker.id(), "reason", reason, "failure", failure);
     }
 }

@@ -32,6 +32,7 @@ final class JobRun {
     private final RunJob job;
     private final MessageSink sink;
     private final Object buffer = new Object();
+    private final Object startLock = new Object();
     private final ArrayDeque<LogChunk> pending = new ArrayDeque<>();
     private int pendingBytes;
     private volatile Process process;
@@ -54,7 +55,9 @@ final class JobRun {
     }
 
     void cancel() {
-        cancelled = true;
+        synchronized (startLock) {
+            cancelled = true; // seen by run() if the process is not started yet
+        }
         kill();
     }
 
@@ -79,11 +82,17 @@ final class JobRun {
     private void run() {
         long started = System.nanoTime();
         JobResult.Builder result = JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt());
-        try {
-            process = start(job.getSpec());
-        } catch (IOException e) {
-            sink.result(result.setExitCode(127).setError(e.getMessage()).build());
-            return;
+        synchronized (startLock) {
+            if (cancelled) {
+                sink.result(result.setExitCode(0).setCancelled(true).build());
+                return;
+            }
+            try {
+                process = start(job.getSpec());
+            } catch (IOException e) {
+                sink.result(result.setExitCode(127).setError(e.getMessage()).build());
+                return;
+            }
         }
         Thread out = pump(process.getInputStream(), LogStream.LOG_STREAM_STDOUT);
         Thread err = pump(process.getErrorStream(), LogStream.LOG_STREAM_STDERR);
@@ -133,6 +142,8 @@ final class JobRun {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("HODEI_"));
         pb.environment().putAll(spec.getEnvMap());
+        // Marks every process of the job, so the provider finds them even if this agent dies first.
+        pb.environment().put("HODEI_WORKER_ID", System.getenv().getOrDefault("HODEI_WORKER_ID", ""));
         pb.environment().put("HODEI_JOB_ID", System.getenv().getOrDefault("HODEI_JOB_ID", ""));
         if (!spec.getWorkingDir().isEmpty()) pb.directory(new File(spec.getWorkingDir()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

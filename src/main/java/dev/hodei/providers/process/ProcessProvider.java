@@ -9,6 +9,7 @@ import dev.hodei.server.GrpcServer;
 import dev.hodei.server.HodeiProperties;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,30 +75,30 @@ public class ProcessProvider implements WorkerProvider {
         }
     }
 
+    /**
+     * Kills the agent and every process of its job. The job's processes are found by the
+     * {@code HODEI_WORKER_ID} they inherit, so they are found even when the agent died first and
+     * they were re-parented (what a container's cgroup does for the docker provider).
+     */
     @Override
-    public void destroy(String resourceId, Duration grace) throws ProvisioningException {
-        long pid;
-        try {
-            pid = Long.parseLong(resourceId);
-        } catch (NumberFormatException e) {
-            throw new ProvisioningException("not a process id: " + resourceId);
+    public void destroy(ManagedResource resource, Duration grace) throws ProvisioningException {
+        Optional<ProcessHandle> agent = parsePid(resource.resourceId()).flatMap(ProcessHandle::of)
+                .filter(ProcessProvider::isManagedAgent);
+        if (agent.isPresent() && !grace.isZero()) {
+            try {
+                agent.get().onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS); // an ephemeral agent exits by itself
+            } catch (TimeoutException | ExecutionException e) {
+                // still running: killed below
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessProvider::isManagedAgent);
-        if (handle.isEmpty()) return;
-        ProcessHandle agent = handle.get();
-        UUID workerId = workerIdOf(agent);
-        // Taken before waiting: once the agent is gone its children are re-parented out of reach.
-        List<ProcessHandle> tree = new ArrayList<>(agent.descendants().toList());
-        try {
-            agent.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS); // an ephemeral agent exits by itself
-        } catch (TimeoutException e) {
-            tree.addAll(agent.descendants().toList());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // onExit never fails
-        }
-        tree.add(agent);
+        List<ProcessHandle> tree = new ArrayList<>();
+        agent.ifPresent(a -> {
+            tree.addAll(a.descendants().toList());
+            tree.add(a);
+        });
+        if (resource.workerId() != null) tree.addAll(processesOfWorker(resource.workerId()));
         tree.forEach(ProcessHandle::destroyForcibly);
         for (ProcessHandle p : tree) {
             try {
@@ -106,7 +107,32 @@ public class ProcessProvider implements WorkerProvider {
                 throw new ProvisioningException("process " + p.pid() + " did not exit after SIGKILL", e);
             }
         }
-        cleanWorkspace(workerId);
+        if (resource.workerId() != null) cleanWorkspace(resource.workerId());
+    }
+
+    private static Optional<Long> parsePid(String resourceId) {
+        try {
+            return Optional.of(Long.parseLong(resourceId));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Processes whose environment says they belong to the worker (Linux /proc). */
+    static List<ProcessHandle> processesOfWorker(UUID workerId) {
+        String entry = "\0HODEI_WORKER_ID=" + workerId + "\0";
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self && ("\0" + environ(p.pid())).contains(entry))
+                .toList();
+    }
+
+    private static String environ(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "environ"), StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return ""; // gone, or not ours to read
+        }
     }
 
     @Override

@@ -1,0 +1,73 @@
+package dev.hodei.testing;
+
+import hodei.v1.GetJobRequest;
+import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobServiceGrpc;
+import hodei.v1.JobSpec;
+import hodei.v1.LogChunk;
+import hodei.v1.StreamLogsRequest;
+import hodei.v1.SubmitJobRequest;
+import hodei.v1.WatchJobRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A gRPC client of the control plane under test. */
+public final class TestClient implements AutoCloseable {
+
+    private final ManagedChannel channel;
+    private final JobServiceGrpc.JobServiceBlockingStub jobs;
+
+    public TestClient(int port) {
+        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        jobs = JobServiceGrpc.newBlockingStub(channel);
+    }
+
+    public ManagedChannel channel() {
+        return channel;
+    }
+
+    public JobServiceGrpc.JobServiceBlockingStub jobs() {
+        return jobs.withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    public Job submit(String shell) {
+        return submit(JobSpec.newBuilder().setShell(shell).build());
+    }
+
+    public Job submit(JobSpec spec) {
+        return jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getJob();
+    }
+
+    /** Follows the job's events until it is terminal (WatchJob ends then) and returns the job. */
+    public Job awaitEnd(String jobId) {
+        events(jobId);
+        return get(jobId);
+    }
+
+    public List<JobEvent> events(String jobId) {
+        List<JobEvent> events = new ArrayList<>();
+        jobs().watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()).forEachRemaining(events::add);
+        return events;
+    }
+
+    public Job get(String jobId) {
+        return jobs().getJob(GetJobRequest.newBuilder().setId(jobId).build());
+    }
+
+    /** Every chunk, following until the job ends. */
+    public List<LogChunk> logs(String jobId) {
+        List<LogChunk> chunks = new ArrayList<>();
+        jobs().streamLogs(StreamLogsRequest.newBuilder().setJobId(jobId).setFollow(true).build())
+                .forEachRemaining(chunks::add);
+        return chunks;
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}

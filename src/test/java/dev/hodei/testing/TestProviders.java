@@ -1,0 +1,81 @@
+package dev.hodei.testing;
+
+import dev.hodei.providers.ManagedResource;
+import dev.hodei.providers.ProvisioningException;
+import dev.hodei.providers.WorkerLaunch;
+import dev.hodei.providers.WorkerProvider;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Providers that misbehave on purpose: {@code stalled} starts a process whose agent never
+ * registers; {@code broken} fails every call, like a daemon that cannot be reached.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestProviders {
+
+    @Bean
+    WorkerProvider stalledProvider() {
+        return new WorkerProvider() {
+            @Override
+            public String name() {
+                return "stalled";
+            }
+
+            @Override
+            public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+                List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "sleep 600; :"));
+                launch.labels().forEach((k, v) -> command.add("-D" + k + "=" + v));
+                try {
+                    recordResource.accept(Long.toString(new ProcessBuilder(command).start().pid()));
+                } catch (IOException e) {
+                    throw new ProvisioningException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void destroy(ManagedResource resource, Duration grace) {
+                ProcessHandle.of(Long.parseLong(resource.resourceId())).ifPresent(p -> {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+            }
+
+            @Override
+            public List<ManagedResource> list() {
+                return List.of(); // its processes carry the process provider's labels, so that one lists them
+            }
+        };
+    }
+
+    @Bean
+    WorkerProvider brokenProvider() {
+        return new WorkerProvider() {
+            @Override
+            public String name() {
+                return "broken";
+            }
+
+            @Override
+            public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+                throw new ProvisioningException("cannot reach the provider daemon (connection refused)");
+            }
+
+            @Override
+            public void destroy(ManagedResource resource, Duration grace) throws ProvisioningException {
+                throw new ProvisioningException("cannot reach the provider daemon (connection refused)");
+            }
+
+            @Override
+            public List<ManagedResource> list() {
+                return List.of();
+            }
+        };
+    }
+}

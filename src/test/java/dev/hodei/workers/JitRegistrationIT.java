@@ -1,0 +1,141 @@
+package dev.hodei.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.server.GrpcServer;
+import dev.hodei.testing.Agents;
+import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.TestClient;
+import hodei.v1.AgentMessage;
+import hodei.v1.Job;
+import hodei.v1.JobState;
+import hodei.v1.Register;
+import hodei.v1.ServerMessage;
+import hodei.v1.WorkerAgentServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** One-time tokens: a replayed, expired or misdirected OTP is refused and the job is unaffected. */
+@ControlPlaneTest
+class JitRegistrationIT {
+
+    @Autowired GrpcServer grpc;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired BootstrapTokens tokens;
+
+    TestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new TestClient(grpc.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @AfterAll
+    static void noAgentLeft(@Autowired dev.hodei.server.ControlPlaneIdentity identity) {
+        Agents.assertNoneLeft(identity.instanceId());
+    }
+
+    @Test
+    void aReplayedOtpIsRefusedAndTheJobIsUnaffected() throws Exception {
+        Job job = client.submit("sleep 2; echo done");
+        Eventually.within(Duration.ofSeconds(20), "job running",
+                () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
+        UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
+        // The real agent already used this token; read it from the agent's environment, as an attacker on the host could.
+        String otp = otpOf(workerId);
+
+        assertThat(register(workerId, otp)).isEqualTo(Status.Code.UNAUTHENTICATED);
+        Job done = client.awaitEnd(job.getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(done.getAttempt()).isEqualTo(1);
+        assertThat(jdbc.queryForObject("SELECT detail FROM auth_events WHERE worker_id = ? ORDER BY id DESC LIMIT 1",
+                String.class, workerId)).isEqualTo("otp: token already used (replay)");
+    }
+
+    @Test
+    void anExpiredOrMisdirectedOtpIsRefused() {
+        Job job = client.awaitEnd(client.submit("true").getId());
+        UUID workerId = UUID.fromString(job.getWorkerId());
+        UUID jobId = UUID.fromString(job.getId());
+
+        String expired = tokens.issue(workerId, jobId);
+        jdbc.update("UPDATE worker_bootstrap_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = ?",
+                BootstrapTokens.hash(expired));
+        String forAnother = tokens.issue(workerId, jobId);
+
+        assertThat(register(workerId, expired)).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(register(UUID.randomUUID(), forAnother)).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(register(workerId, "not-a-token")).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(jdbc.queryForList("SELECT detail FROM auth_events ORDER BY id DESC LIMIT 3", String.class))
+                .containsExactly("otp: unknown token", "otp: token issued for another worker", "otp: token expired");
+        assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    }
+
+    @Test
+    void tokensAreStoredOnlyAsHashes() {
+        Job job = client.awaitEnd(client.submit("true").getId());
+        String hash = jdbc.queryForObject("SELECT token_hash FROM worker_bootstrap_tokens WHERE job_id = ?",
+                String.class, UUID.fromString(job.getId()));
+        assertThat(hash).matches("[0-9a-f]{64}");
+    }
+
+    /** Registers over a fresh stream and returns how the server answered. */
+    private Status.Code register(UUID workerId, String otp) {
+        CompletableFuture<Status.Code> answer = new CompletableFuture<>();
+        StreamObserver<AgentMessage> requests = WorkerAgentServiceGrpc.newStub(client.channel())
+                .connect(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerMessage m) {
+                        if (m.hasRegistered()) answer.complete(Status.Code.OK);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.complete(Status.fromThrowable(t).getCode());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.complete(Status.Code.OK);
+                    }
+                });
+        requests.onNext(AgentMessage.newBuilder().setRegister(Register.newBuilder()
+                .setWorkerId(workerId.toString()).setOtpToken(otp)).build());
+        try {
+            return answer.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no answer to the registration", e);
+        } finally {
+            requests.onCompleted();
+        }
+    }
+
+    private String otpOf(UUID workerId) throws Exception {
+        String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class, workerId);
+        String environ = Files.readString(Path.of("/proc", pid, "environ"), StandardCharsets.ISO_8859_1);
+        for (String entry : environ.split("\0")) {
+            if (entry.startsWith("HODEI_OTP_TOKEN=")) return entry.substring("HODEI_OTP_TOKEN=".length());
+        }
+        throw new AssertionError("agent " + pid + " has no HODEI_OTP_TOKEN");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.hodei.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.testing.Agents;
+import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.TestClient;
+import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The safety net: lost agents, agents that never register, failed providers, orphans. */
+@ControlPlaneTest
+class WorkerGcIT {
+
+    @Autowired GrpcServer grpc;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired ControlPlaneIdentity identity;
+
+    TestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new TestClient(grpc.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @AfterAll
+    static void noAgentLeft(@Autowired ControlPlaneIdentity identity) {
+        Agents.assertNoneLeft(identity.instanceId());
+    }
+
+    @Test
+    void aKilledAgentIsLostThenTheJobIsRetriedAndSucceeds() throws Exception {
+        Path marker = Files.createTempDirectory("hodei-gc").resolve("first-attempt-ran");
+        // First attempt: leaves the marker and hangs; second attempt: sees it and succeeds.
+        Job job = client.submit("if [ -e " + marker + " ]; then echo second; else touch " + marker + "; sleep 300; fi");
+        Eventually.within(Duration.ofSeconds(20), "first attempt running", () -> Files.exists(marker));
+        UUID firstWorker = UUID.fromString(client.get(job.getId()).getWorkerId());
+        long agentPid = Long.parseLong(jdbc.queryForObject(
+                "SELECT provider_resource_id FROM workers WHERE id = ?", String.class, firstWorker));
+
+        ProcessHandle.of(agentPid).orElseThrow().destroyForcibly();
+        Job done = client.awaitEnd(job.getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(done.getAttempt()).isEqualTo(2);
+        assertThat(client.events(job.getId())).extracting(JobEvent::getReason)
+                .anyMatch(r -> r.startsWith("WORKER_LOST"));
+        // the lost worker is destroyed before its attempt is failed, so before attempt 2 even starts
+        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?", String.class, firstWorker))
+                .isEqualTo("gc-lost");
+        assertThat(jdbc.queryForObject("""
+                SELECT w.destroyed_at < (SELECT min(at) FROM job_events e WHERE e.job_id = w.job_id AND e.attempt = 2)
+                FROM workers w WHERE w.id = ?""", Boolean.class, firstWorker)).isTrue();
+        Eventually.within(Duration.ofSeconds(10), "the lost attempt's sleep is gone",
+                () -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker.toString())));
+    }
+
+    @Test
+    void aWorkerThatNeverRegistersIsDestroyedAtTheStartDeadline() {
+        Job job = client.submit(JobSpec.newBuilder().setShell("true").setProvider("stalled").setMaxAttempts(1).build());
+        Job done = client.awaitEnd(job.getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getFailureReason()).startsWith("START_TIMEOUT");
+        List<String> reasons = jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id = ?", String.class,
+                UUID.fromString(job.getId()));
+        assertThat(reasons).containsExactly("gc-provision-timeout");
+        String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE job_id = ?", String.class,
+                UUID.fromString(job.getId()));
+        assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void aFailingProviderFailsTheJobWithItsReasonAfterTheRetries() {
+        Job job = client.submit(JobSpec.newBuilder().setShell("true").setProvider("broken").setMaxAttempts(2).build());
+        Job done = client.awaitEnd(job.getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getAttempt()).isEqualTo(2);
+        assertThat(done.getFailureReason())
+                .isEqualTo("PROVISIONING_FAILED: cannot reach the provider daemon (connection refused)");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM workers WHERE job_id = ? AND destroyed_at IS NOT NULL",
+                Long.class, UUID.fromString(job.getId()))).isEqualTo(2);
+    }
+
+    @Test
+    void anOrphanAgentThatNoWorkerRowOwnsIsDestroyed() throws Exception {
+        UUID unknownWorker = UUID.randomUUID();
+        Process orphan = new ProcessBuilder("/bin/sh", "-c", "sleep 600; :", "-Dhodei.managed=true",
+                "-Dhodei.instance=" + identity.instanceId(), "-Dhodei.worker-id=" + unknownWorker).start();
+        try {
+            Eventually.within(Duration.ofSeconds(10), "orphan destroyed by the GC", () -> !orphan.isAlive());
+        } finally {
+            orphan.destroyForcibly();
+        }
+        assertThat(Agents.ofWorker(unknownWorker.toString())).isEmpty();
+    }
+
+    @Test
+    void anotherInstancesAgentsAreNotTouched() throws Exception {
+        Process foreign = new ProcessBuilder("/bin/sh", "-c", "sleep 600; :", "-Dhodei.managed=true",
+                "-Dhodei.instance=" + UUID.randomUUID(), "-Dhodei.worker-id=" + UUID.randomUUID()).start();
+        try {
+            Thread.sleep(2500); // more than two GC passes
+            assertThat(foreign.isAlive()).isTrue();
+        } finally {
+            foreign.descendants().forEach(ProcessHandle::destroyForcibly);
+            foreign.destroyForcibly();
+        }
+    }
+}
