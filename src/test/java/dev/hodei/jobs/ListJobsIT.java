@@ -1,0 +1,69 @@
+package dev.hodei.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.server.GrpcServer;
+import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.TestClient;
+import hodei.v1.Job;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import hodei.v1.ListJobsRequest;
+import hodei.v1.ListJobsResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+@ControlPlaneTest
+class ListJobsIT {
+
+    @Autowired GrpcServer grpc;
+
+    TestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new TestClient(grpc.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @Test
+    void filtersByLabelsAndStateAndPagesWithoutGapsOrRepeats() {
+        String team = "t-" + UUID.randomUUID();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(client.submit(JobSpec.newBuilder().setShell(i == 0 ? "exit 1" : "true")
+                    .putLabels("team", team).putLabels("n", "" + i).build()).getId());
+        }
+        ids.forEach(client::awaitEnd);
+
+        List<String> paged = new ArrayList<>();
+        String token = "";
+        int pages = 0;
+        do {
+            ListJobsResponse page = client.jobs().listJobs(ListJobsRequest.newBuilder()
+                    .putLabels("team", team).setPageSize(2).setPageToken(token).build());
+            page.getJobsList().forEach(j -> paged.add(j.getId()));
+            token = page.getNextPageToken();
+            pages++;
+        } while (!token.isEmpty());
+
+        assertThat(pages).isEqualTo(3);
+        List<String> newestFirst = new ArrayList<>(ids);
+        java.util.Collections.reverse(newestFirst);
+        assertThat(paged).containsExactlyElementsOf(newestFirst);
+        assertThat(client.jobs().listJobs(ListJobsRequest.newBuilder().putLabels("team", team)
+                .addStates(JobState.JOB_STATE_FAILED).build()).getJobsList())
+                .extracting(Job::getId).containsExactly(ids.get(0));
+        assertThat(client.jobs().listJobs(ListJobsRequest.newBuilder().putLabels("team", team).putLabels("n", "3")
+                .build()).getJobsList()).extracting(Job::getId).containsExactly(ids.get(3));
+    }
+}
