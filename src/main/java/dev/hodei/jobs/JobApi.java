@@ -77,7 +77,10 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
                     : spec.getRunTimeoutSeconds();
             JobStore.Submitted s = jobs.submit(spec, request.getIdempotencyKey(), provider, maxAttempts, timeout);
-            if (s.created()) log.info("Job {} submitted ({} on {})", s.job().id(), describe(spec), provider);
+            if (s.created()) {
+                log.info("Job {} submitted ({} on {})", s.job().id(), describe(spec), provider);
+                camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", s.job().id());
+            }
             return SubmitJobResponse.newBuilder().setJob(s.job().toProto()).setCreated(s.created()).build();
         });
     }

@@ -47,10 +47,9 @@ class LifecycleRoutesTest {
     @BeforeEach
     void adviseOnce() throws Exception {
         if (!camel.isStarted()) {
-            AdviceWith.adviceWith(camel, "pending-jobs", a -> {
-                a.replaceFromWith("direct:claim-now");
-                a.weaveByToUri("direct:schedule-job").replace().to("mock:scheduled");
-            });
+            AdviceWith.adviceWith(camel, "pending-jobs", a -> a.replaceFromWith("direct:tick-disabled"));
+            AdviceWith.adviceWith(camel, "claim-jobs",
+                    a -> a.weaveByToUri("direct:schedule-job").replace().to("mock:scheduled"));
             AdviceWith.adviceWith(camel, "job-completed",
                     a -> a.weaveByToUri("direct:destroy-worker").replace().to("mock:destroy"));
             camel.start();
@@ -68,7 +67,7 @@ class LifecycleRoutesTest {
         jdbc.update("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE id = ?", later);
         scheduled.expectedMessageCount(3);
 
-        producer.sendBody("direct:claim-now", null);
+        producer.sendBody("direct:claim-jobs", null);
 
         scheduled.assertIsSatisfied();
         assertThat(scheduled.getExchanges()).extracting(e -> e.getIn().getBody(JobRecord.class).id())

@@ -37,11 +37,13 @@ public class ProcessProvider implements WorkerProvider {
     private final HodeiProperties props;
     private final GrpcServer grpc;
     private final ControlPlaneIdentity identity;
+    private final AgentClassArchive classArchive;
 
     public ProcessProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
         this.props = props;
         this.grpc = grpc;
         this.identity = identity;
+        this.classArchive = new AgentClassArchive(props.home().resolve("cds"));
     }
 
     @Override
@@ -56,6 +58,8 @@ public class ProcessProvider implements WorkerProvider {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(Arrays.asList(props.providers().process().jvmOptions().trim().split("\\s+")));
+        AgentClassArchive.Launch cds = classArchive.next(jar);
+        command.addAll(cds.flags());
         launch.labels().forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
@@ -69,6 +73,7 @@ public class ProcessProvider implements WorkerProvider {
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             Process process = pb.start();
+            process.onExit().thenRun(cds.afterExit());
             recordResource.accept(Long.toString(process.pid()));
         } catch (IOException e) {
             throw new ProvisioningException("could not start the agent process: " + e.getMessage(), e);
