@@ -38,7 +38,17 @@ public record HodeiProperties(
             @DefaultValue("2s") Duration destroyGrace,
             @DefaultValue("60000") long gcIntervalMs) {}
 
-    public record Providers(@DefaultValue Process process) {}
+    public record Providers(@DefaultValue Process process, @DefaultValue Docker docker) {}
+
+    public record Docker(
+            @DefaultValue("true") boolean enabled,
+            // Docker Engine endpoint; empty = DOCKER_HOST, else unix:///var/run/docker.sock.
+            @DefaultValue("") String host,
+            // Image of jobs that name none; it must contain the agent (built from agent/Dockerfile).
+            @DefaultValue("hodei-agent:latest") String image,
+            // Address the agents in containers dial; empty = 127.0.0.1:<gRPC port> (host networking).
+            @DefaultValue("") String serverAddress,
+            @DefaultValue("host") String networkMode) {}
 
     public record Process(
             // The agent jar; empty = hodei-agent.jar next to the server jar, or target/hodei-agent.jar.

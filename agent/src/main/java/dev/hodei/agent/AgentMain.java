@@ -17,6 +17,10 @@ public final class AgentMain {
     private AgentMain() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--warm-up")) {
+            WarmUp.run();
+            return;
+        }
         AgentConfig config;
         try {
             config = AgentConfig.fromEnvironment(System.getenv());

@@ -92,7 +92,7 @@ final class AgentSession implements MessageSink {
                     log("registration refused by the control plane");
                     return 3;
                 }
-                log("connection lost: " + status);
+                log("connection lost: " + status.getCode() + " " + status.getDescription());
                 return 4;
             }
             if (next == END) {

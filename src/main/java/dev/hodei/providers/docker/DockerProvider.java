@@ -1,0 +1,194 @@
+package dev.hodei.providers.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.hodei.providers.ManagedResource;
+import dev.hodei.providers.ProvisioningException;
+import dev.hodei.providers.WorkerLaunch;
+import dev.hodei.providers.WorkerProvider;
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.server.HodeiProperties;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Workers as Docker containers: {@code hodei-worker-<worker id>}, labelled (design.md §5), with
+ * the job's cpu/memory limits and host networking. The full container ID is recorded before
+ * the container starts, so the agent can never register ahead of it. Destroy is a forced
+ * remove: the job's result is already stored when it happens.
+ */
+@Component
+@ConditionalOnProperty(name = "hodei.providers.docker.enabled", havingValue = "true", matchIfMissing = true)
+public class DockerProvider implements WorkerProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerProvider.class);
+    /** The oldest API every supported engine accepts; used only to ask the engine for its own. */
+    private static final RemoteApiVersion PROBE_API = RemoteApiVersion.VERSION_1_24;
+    /** The newest API this docker-java knows. */
+    private static final RemoteApiVersion NEWEST_API = RemoteApiVersion.parseConfig("1.44");
+
+    private final String name;
+    private final HodeiProperties.Docker config;
+    private final GrpcServer grpc;
+    private final ControlPlaneIdentity identity;
+    private volatile DockerClient client;
+
+    @Autowired
+    public DockerProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
+        this("docker", props.providers().docker(), grpc, identity);
+    }
+
+    DockerProvider(String name, HodeiProperties.Docker config, GrpcServer grpc, ControlPlaneIdentity identity) {
+        this.name = name;
+        this.config = config;
+        this.grpc = grpc;
+        this.identity = identity;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+        DockerClient docker = client();
+        String image = launch.spec().getImage().isEmpty() ? config.image() : launch.spec().getImage();
+        HostConfig host = HostConfig.newHostConfig().withNetworkMode(config.networkMode()).withInit(true);
+        if (launch.spec().getCpu() > 0) host.withNanoCPUs((long) (launch.spec().getCpu() * 1e9));
+        if (launch.spec().getMemoryMb() > 0) host.withMemory(launch.spec().getMemoryMb() * 1024 * 1024);
+        String containerId;
+        try {
+            CreateContainerResponse created = docker.createContainerCmd(image)
+                    .withName("hodei-worker-" + launch.workerId())
+                    .withLabels(launch.labels())
+                    .withEnv(launch.agentEnvironment(serverAddress()).entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withHostConfig(host)
+                    .exec();
+            containerId = created.getId();
+        } catch (NotFoundException e) {
+            throw new ProvisioningException("image '" + image + "' is not on the Docker host (build it with "
+                    + "agent/build-image.sh; nothing is pulled)", e);
+        } catch (RuntimeException e) {
+            throw new ProvisioningException("docker create failed: " + message(e), e);
+        }
+        recordResource.accept(containerId);
+        try {
+            docker.startContainerCmd(containerId).exec();
+        } catch (RuntimeException e) {
+            throw new ProvisioningException("docker start of " + shortId(containerId) + " failed: " + message(e), e);
+        }
+    }
+
+    @Override
+    public void destroy(ManagedResource resource, Duration grace) throws ProvisioningException {
+        try {
+            client().removeContainerCmd(resource.resourceId()).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        } catch (RuntimeException e) {
+            if (message(e).contains("already in progress")) return;
+            throw new ProvisioningException("docker rm -f " + shortId(resource.resourceId()) + " failed: " + message(e), e);
+        }
+    }
+
+    @Override
+    public List<ManagedResource> list() throws ProvisioningException {
+        try {
+            List<Container> containers = client().listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of("hodei.managed", "true", "hodei.instance", identity.instanceId()))
+                    .exec();
+            return containers.stream().map(c -> new ManagedResource(c.getId(), workerId(c.getLabels()))).toList();
+        } catch (RuntimeException e) {
+            throw new ProvisioningException("docker ps failed: " + message(e), e);
+        }
+    }
+
+    /** The address agents in containers dial. */
+    public String serverAddress() {
+        return config.serverAddress().isBlank() ? "127.0.0.1:" + grpc.port() : config.serverAddress();
+    }
+
+    /** The engine's API version, negotiated on first use; a daemon that cannot be reached is a clear error. */
+    DockerClient client() throws ProvisioningException {
+        DockerClient c = client;
+        if (c != null) return c;
+        synchronized (this) {
+            if (client != null) return client;
+            String host = dockerHost();
+            RemoteApiVersion version;
+            try (DockerClient probe = open(host, PROBE_API)) {
+                version = RemoteApiVersion.parseConfig(probe.versionCmd().exec().getApiVersion());
+            } catch (IOException | RuntimeException e) {
+                throw new ProvisioningException("Docker daemon unreachable at " + host + ": " + message(e), e);
+            }
+            RemoteApiVersion use = version.isGreater(NEWEST_API) ? NEWEST_API : version;
+            log.info("Docker engine at {} speaks API {}; using {}", host, version, use);
+            client = open(host, use);
+            return client;
+        }
+    }
+
+    @PreDestroy
+    void close() throws IOException {
+        DockerClient c = client;
+        if (c != null) c.close();
+    }
+
+    private String dockerHost() {
+        if (!config.host().isBlank()) return config.host();
+        String env = System.getenv("DOCKER_HOST");
+        return env == null || env.isBlank() ? "unix:///var/run/docker.sock" : env;
+    }
+
+    private static DockerClient open(String host, RemoteApiVersion version) {
+        DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(host).withApiVersion(version).build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(cfg.getDockerHost())
+                .maxConnections(64)
+                .connectionTimeout(Duration.ofSeconds(3))
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+        return DockerClientImpl.getInstance(cfg, http);
+    }
+
+    private static UUID workerId(Map<String, String> labels) {
+        try {
+            return UUID.fromString(labels.getOrDefault("hodei.worker-id", ""));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    private static String message(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getMessage() == null) root = root.getCause();
+        String m = root.getMessage() == null ? root.toString() : root.getMessage();
+        return m.strip();
+    }
+}
