@@ -4,6 +4,10 @@ import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.providers.WorkerProvider;
+import dev.hodei.providers.docker.DockerProvider;
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +18,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Providers that misbehave on purpose: {@code stalled} starts a process whose agent never
- * registers; {@code broken} fails every call, like a daemon that cannot be reached.
+ * registers; {@code broken} fails every call; {@code docker-unreachable} is the real Docker
+ * provider pointed at a socket where no daemon listens.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestProviders {
@@ -52,6 +57,14 @@ public class TestProviders {
                 return List.of(); // its processes carry the process provider's labels, so that one lists them
             }
         };
+    }
+
+    /** A Docker provider whose daemon does not exist. */
+    @Bean
+    WorkerProvider unreachableDockerProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
+        HodeiProperties.Docker d = props.providers().docker();
+        return new DockerProvider("docker-unreachable", new HodeiProperties.Docker(true,
+                "unix:///tmp/hodei-no-such-docker.sock", d.image(), d.serverAddress(), d.networkMode()), grpc, identity);
     }
 
     @Bean

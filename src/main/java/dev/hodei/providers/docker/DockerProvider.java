@@ -57,7 +57,8 @@ public class DockerProvider implements WorkerProvider {
         this("docker", props.providers().docker(), grpc, identity);
     }
 
-    DockerProvider(String name, HodeiProperties.Docker config, GrpcServer grpc, ControlPlaneIdentity identity) {
+    /** A provider under another name, e.g. for a second Docker engine. */
+    public DockerProvider(String name, HodeiProperties.Docker config, GrpcServer grpc, ControlPlaneIdentity identity) {
         this.name = name;
         this.config = config;
         this.grpc = grpc;

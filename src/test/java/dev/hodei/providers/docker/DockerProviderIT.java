@@ -1,0 +1,186 @@
+package dev.hodei.providers.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.Docker;
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.TestClient;
+import hodei.v1.Job;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import hodei.v1.LogChunk;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The Docker provider on the real engine: containers made per job, found by ID, destroyed at once. */
+@ControlPlaneTest
+class DockerProviderIT {
+
+    @Autowired GrpcServer grpc;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired ControlPlaneIdentity identity;
+    @LocalServerPort int httpPort;
+
+    TestClient client;
+
+    @BeforeEach
+    void connect() {
+        Docker.require();
+        client = new TestClient(grpc.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        if (client != null) client.close();
+    }
+
+    @AfterAll
+    static void noContainerLeft(@Autowired ControlPlaneIdentity identity) {
+        List<String> left = new ArrayList<>();
+        try {
+            Eventually.within(Duration.ofSeconds(10), "no hodei.managed container left", () -> {
+                left.clear();
+                left.addAll(Docker.managedContainers(identity.instanceId()));
+                return left.isEmpty();
+            });
+        } finally {
+            Docker.removeAll(Docker.managedContainers(identity.instanceId()));
+        }
+    }
+
+    @Test
+    void sixJobsAtOnceReachTheirRightFinalStateAndNoContainerRemains() {
+        Map<String, String> shells = new LinkedHashMap<>();
+        shells.put("hello", "echo hello from a container");
+        shells.put("data", "seq 1 10000 | awk '{s+=$1} END {printf \"%d\\n\", s}'");
+        shells.put("cpu", "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo $i");
+        shells.put("fails", "echo failing >&2; exit 3");
+        shells.put("stderr", "echo to-stderr >&2");
+        shells.put("env", "echo \"$COLOR\"");
+        Map<String, String> ids = new LinkedHashMap<>();
+        shells.forEach((name, shell) -> ids.put(name, client.submit(JobSpec.newBuilder().setShell(shell)
+                .setProvider("docker").putEnv("COLOR", "blue").setCpu(0.5).setMemoryMb(256).build()).getId()));
+
+        Map<String, Job> done = new LinkedHashMap<>();
+        ids.forEach((name, id) -> done.put(name, client.awaitEnd(id)));
+
+        assertThat(done.get("hello").getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(stdout(ids.get("hello"))).isEqualTo("hello from a container\n");
+        assertThat(stdout(ids.get("data"))).isEqualTo("50005000\n");
+        assertThat(stdout(ids.get("cpu"))).isEqualTo("300000\n");
+        assertThat(done.get("fails").getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.get("fails").getExitCode()).isEqualTo(3);
+        assertThat(done.get("stderr").getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(stdout(ids.get("env"))).isEqualTo("blue\n");
+        assertThat(done.values()).allSatisfy(j -> assertThat(j.getProvider()).isEqualTo("docker"));
+
+        Eventually.within(Duration.ofSeconds(10), "every container removed",
+                () -> Docker.managedContainers(identity.instanceId()).isEmpty());
+        assertThat(jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id IN ("
+                + ids.values().stream().map(id -> "'" + id + "'").collect(Collectors.joining(",")) + ")", String.class))
+                .hasSize(6).containsOnly("immediate");
+    }
+
+    @Test
+    void theContainerOnTheTokenRowIsTheContainerTheJobRanIn() {
+        Job job = client.submit(JobSpec.newBuilder().setProvider("docker")
+                .setShell("grep -o 'containers/[0-9a-f]\\{64\\}' /proc/self/mountinfo | head -1").build());
+        String ranIn = stdout(job.getId()).strip().substring("containers/".length());
+        Job done = client.get(job.getId());
+
+        String tokenRid = jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
+                String.class, UUID.fromString(job.getId()));
+        String workerRid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
+                UUID.fromString(done.getWorkerId()));
+        assertThat(tokenRid).hasSize(64).isEqualTo(ranIn).isEqualTo(workerRid);
+    }
+
+    @Test
+    void anUnreachableDaemonFailsProvisioningWithAClearReasonAndLeavesNothing() {
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true")
+                .setProvider("docker-unreachable").setMaxAttempts(1).build()).getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getFailureReason())
+                .startsWith("PROVISIONING_FAILED: Docker daemon unreachable at unix:///tmp/hodei-no-such-docker.sock");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM workers WHERE job_id = ? AND destroyed_at IS NULL",
+                Long.class, UUID.fromString(done.getId()))).isZero();
+    }
+
+    @Test
+    void anImageThatIsNotThereFailsWithThatReason() {
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true").setProvider("docker")
+                .setImage("hodei-no-such-image:1").setMaxAttempts(1).build()).getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getFailureReason()).contains("image 'hodei-no-such-image:1' is not on the Docker host");
+    }
+
+    @Test
+    void anOrphanContainerIsRemovedByTheGc() {
+        String orphan = Docker.run("create", "--network", "host", "--label", "hodei.managed=true",
+                "--label", "hodei.instance=" + identity.instanceId(), "--label", "hodei.worker-id=" + UUID.randomUUID(),
+                "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
+        Docker.run("start", orphan);
+
+        Eventually.within(Duration.ofSeconds(15), "orphan container removed",
+                () -> !Docker.managedContainers(identity.instanceId()).contains(orphan));
+    }
+
+    @Test
+    void destructionMetricsArePublished() throws Exception {
+        client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true").setProvider("docker").build()).getId());
+        Eventually.within(Duration.ofSeconds(10), "destroy counted",
+                () -> metric(scrape(), "hodei_workers_destroyed_immediate_total", "docker") >= 1);
+
+        String metrics = scrape();
+        assertThat(metric(metrics, "hodei_worker_destruction_latency_seconds_count", "docker")).isGreaterThanOrEqualTo(1);
+        assertThat(metric(metrics, "hodei_worker_provisioning_seconds_count", "docker")).isGreaterThanOrEqualTo(1);
+        double latencySum = metric(metrics, "hodei_worker_destruction_latency_seconds_sum", "docker");
+        assertThat(latencySum).isPositive();
+    }
+
+    private String stdout(String jobId) {
+        return client.logs(jobId).stream().filter(c -> c.getStream() == hodei.v1.LogStream.LOG_STREAM_STDOUT)
+                .map(LogChunk::getData).map(b -> b.toString(StandardCharsets.UTF_8)).collect(Collectors.joining());
+    }
+
+    private String scrape() {
+        try {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            return body;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The value of a metric line with provider="…", or -1. */
+    private static double metric(String text, String name, String provider) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*provider=\"" + provider + "\"[^}]*} (\\S+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+}
