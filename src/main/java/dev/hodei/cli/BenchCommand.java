@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = {
         "Measure the job cycle: submit N trivial jobs one after the other and report median and p95 of",
-        "submit->running and submit->finished, from the server's own timestamps.",
+        "submit->running and submit->finished, from the server's own timestamps, and (own control plane",
+        "only) result->destroyed. With --provider docker each job is paired with a bare",
+        "'docker run --rm --network host IMAGE' of 'true' and of 'java -version', the floors.",
         "Without --server it starts a control plane of its own in a temporary folder."})
 class BenchCommand implements Callable<Integer> {
 
@@ -38,6 +40,9 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = {"-s", "--server"}, description = "Use a running control plane instead of starting one")
     String server;
 
+    @Option(names = "--image", defaultValue = "hodei-agent:latest", description = "Agent image for the docker floors")
+    String image;
+
     @Override
     public Integer call() throws Exception {
         Path home = null;
@@ -53,6 +58,10 @@ class BenchCommand implements Callable<Integer> {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             List<Double> toRunning = new ArrayList<>();
             List<Double> toFinished = new ArrayList<>();
+            List<Double> toDestroyed = new ArrayList<>();
+            List<Double> floorTrue = new ArrayList<>();
+            List<Double> floorJava = new ArrayList<>();
+            boolean docker = provider.equals("docker");
             int failed = 0;
             for (int i = 0; i < warmup + count; i++) {
                 Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(JobSpec.newBuilder()
@@ -65,12 +74,24 @@ class BenchCommand implements Callable<Integer> {
                 if (i < warmup || !done.hasStartedAt()) continue;
                 toRunning.add(seconds(done.getCreatedAt(), done.getStartedAt()));
                 toFinished.add(seconds(done.getCreatedAt(), done.getFinishedAt()));
+                if (local != null) destroyLatency(local, done.getWorkerId()).ifPresent(toDestroyed::add);
+                if (docker) {
+                    floorTrue.add(time("docker", "run", "--rm", "--network", "host", "--entrypoint", "true", image));
+                    floorJava.add(time("docker", "run", "--rm", "--network", "host", "--entrypoint", "java", image,
+                            "-XX:SharedArchiveFile=/opt/hodei/hodei-agent.jsa", "-Xshare:auto",
+                            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-version"));
+                }
             }
             System.out.printf("hodei bench: %d jobs (+%d warm-up), provider %s, command '%s', %d not SUCCEEDED%n",
                     count, warmup, provider, command, failed);
-            System.out.printf("%-18s %8s %8s %8s %8s%n", "", "median", "p95", "min", "max");
+            System.out.printf("%-32s %8s %8s %8s %8s%n", "", "median", "p95", "min", "max");
             row("submit->running", toRunning);
             row("submit->finished", toFinished);
+            if (!toDestroyed.isEmpty()) row("result->destroyed", toDestroyed);
+            if (docker) {
+                row("floor: docker run true", floorTrue);
+                row("floor: docker run java -version", floorJava);
+            }
             return failed == 0 ? 0 : 1;
         } finally {
             channel.shutdownNow();
@@ -79,13 +100,37 @@ class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Result received (worker terminated) to resource gone, from the worker row. */
+    private static java.util.Optional<Double> destroyLatency(LocalControlPlane local, String workerId) {
+        for (int i = 0; i < 50; i++) { // the destroy runs right after the result; give it a moment
+            List<Double> v = local.jdbc().queryForList("SELECT extract(epoch FROM destroyed_at - terminated_at)::float8 "
+                    + "FROM workers WHERE id = ?::uuid AND destroyed_at IS NOT NULL", Double.class, workerId);
+            if (!v.isEmpty()) return java.util.Optional.of(v.get(0));
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static double time(String... command) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", command) + " failed");
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
     private static void row(String name, List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         if (sorted.isEmpty()) {
-            System.out.printf("%-18s %8s%n", name, "n/a");
+            System.out.printf("%-32s %8s%n", name, "n/a");
             return;
         }
-        System.out.printf("%-18s %7.3fs %7.3fs %7.3fs %7.3fs%n", name, percentile(sorted, 50), percentile(sorted, 95),
+        System.out.printf("%-32s %7.3fs %7.3fs %7.3fs %7.3fs%n", name, percentile(sorted, 50), percentile(sorted, 95),
                 sorted.get(0), sorted.get(sorted.size() - 1));
     }
 

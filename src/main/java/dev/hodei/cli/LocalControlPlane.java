@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /** A control plane started inside the CLI's JVM, on free ports, for {@code demo} and {@code bench}. */
 final class LocalControlPlane implements AutoCloseable {
@@ -21,6 +22,11 @@ final class LocalControlPlane implements AutoCloseable {
                 "--logging.level.dev.hodei=WARN"));
         args.addAll(extraArgs);
         this.ctx = HodeiServer.start(args.toArray(String[]::new));
+    }
+
+    /** The control plane's database, for measurements the API does not expose. */
+    JdbcTemplate jdbc() {
+        return ctx.getBean(JdbcTemplate.class);
     }
 
     String address() {
