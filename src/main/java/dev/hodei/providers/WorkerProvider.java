@@ -1,6 +1,5 @@
 package dev.hodei.providers;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -22,11 +21,11 @@ public interface WorkerProvider {
     void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException;
 
     /**
-     * Removes the worker's resource and everything it started. A resource already gone is success.
-     *
-     * @param grace how long an agent that is exiting by itself may take before it is killed
+     * Removes the worker's resource and everything it started, at once: by the time a worker is
+     * destroyed its result is stored, so nothing is owed a graceful stop. A resource already gone
+     * is success.
      */
-    void destroy(ManagedResource resource, Duration grace) throws ProvisioningException;
+    void destroy(ManagedResource resource) throws ProvisioningException;
 
     /** Every resource this control plane made that still exists. */
     List<ManagedResource> list() throws ProvisioningException;

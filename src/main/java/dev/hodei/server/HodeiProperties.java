@@ -35,7 +35,6 @@ public record HodeiProperties(
             @DefaultValue("20s") Duration lostAfter,
             @DefaultValue("60s") Duration startDeadline,
             @DefaultValue("5m") Duration otpTtl,
-            @DefaultValue("2s") Duration destroyGrace,
             @DefaultValue("60000") long gcIntervalMs) {}
 
     public record Providers(@DefaultValue Process process, @DefaultValue Docker docker) {}

@@ -50,8 +50,7 @@ public class WorkerDestruction {
         workers.markTerminated(workerId, null);
         try {
             if (worker.resourceId() != null) {
-                providers.get(worker.provider()).destroy(new ManagedResource(worker.resourceId(), workerId),
-                        props.workers().destroyGrace());
+                providers.get(worker.provider()).destroy(new ManagedResource(worker.resourceId(), workerId));
             }
         } catch (ProvisioningException | RuntimeException e) {
             log.warn("Destroying worker {} ({} {}) failed, left to the GC: {}", workerId, worker.provider(),
@@ -69,7 +68,7 @@ public class WorkerDestruction {
     /** Destroys a resource that no live worker row owns. */
     public void destroyOrphan(String provider, ManagedResource orphan) {
         try {
-            providers.get(provider).destroy(orphan, Duration.ZERO);
+            providers.get(provider).destroy(orphan);
             log.info("Destroyed orphan {} resource {} (worker {})", provider, orphan.resourceId(), orphan.workerId());
             count(provider, "gc-orphan", null);
         } catch (ProvisioningException | RuntimeException e) {

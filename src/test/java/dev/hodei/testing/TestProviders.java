@@ -44,7 +44,7 @@ public class TestProviders {
             }
 
             @Override
-            public void destroy(ManagedResource resource, Duration grace) {
+            public void destroy(ManagedResource resource) {
                 ProcessHandle.of(Long.parseLong(resource.resourceId())).ifPresent(p -> {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
@@ -81,7 +81,7 @@ public class TestProviders {
             }
 
             @Override
-            public void destroy(ManagedResource resource, Duration grace) throws ProvisioningException {
+            public void destroy(ManagedResource resource) throws ProvisioningException {
                 throw new ProvisioningException("cannot reach the provider daemon (connection refused)");
             }
 

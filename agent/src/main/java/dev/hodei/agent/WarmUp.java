@@ -1,47 +1,75 @@
 package dev.hodei.agent;
 
+import hodei.v1.Ack;
 import hodei.v1.AgentMessage;
-import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
+import hodei.v1.Registered;
 import hodei.v1.RunJob;
+import hodei.v1.ServerMessage;
+import hodei.v1.WorkerAgentServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 
 /**
- * {@code --warm-up}: touches the code paths of a real run (gRPC stream to an address where
- * nobody listens, a shell job) so that an image build can record a class-data archive of them.
+ * {@code --warm-up}: one whole agent conversation against a stand-in control plane on loopback
+ * (register, run a shell job, stream its output, report, be acknowledged), so that an image
+ * build or the process provider can record a class-data archive of exactly what a real run loads.
  */
 final class WarmUp {
 
     private WarmUp() {}
 
     static void run() {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget("127.0.0.1:1").usePlaintext().build();
+        Server server;
         try {
-            new AgentSession(new AgentConfig("127.0.0.1:1", "00000000-0000-0000-0000-000000000000", "",
-                    "warm-up", true), channel).run();
+            server = ServerBuilder.forPort(0).addService(new StandIn()).build().start();
+        } catch (IOException e) {
+            AgentSession.log("warm-up: " + e.getMessage());
+            return;
+        }
+        ManagedChannel channel = ManagedChannelBuilder.forTarget("127.0.0.1:" + server.getPort()).usePlaintext().build();
+        try {
+            new AgentSession(new AgentConfig("127.0.0.1:" + server.getPort(), "00000000-0000-0000-0000-000000000000",
+                    "warm-up", "warm-up", true), channel).run();
         } finally {
             channel.shutdownNow();
+            server.shutdownNow();
         }
-        CompletableFuture<JobResult> done = new CompletableFuture<>();
-        new JobRun(RunJob.newBuilder().setJobId("warm-up").setRunTimeoutSeconds(10)
-                .setSpec(JobSpec.newBuilder().setShell("echo warm")).build(), new MessageSink() {
-                    @Override
-                    public void send(AgentMessage message) {
-                        message.toByteArray();
-                    }
+    }
 
-                    @Override
-                    public void result(JobResult result) {
-                        done.complete(result);
+    /** Registers the agent, gives it one job, acknowledges its result. */
+    private static final class StandIn extends WorkerAgentServiceGrpc.WorkerAgentServiceImplBase {
+        @Override
+        public StreamObserver<AgentMessage> connect(StreamObserver<ServerMessage> agent) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(AgentMessage m) {
+                    if (m.hasRegister()) {
+                        agent.onNext(ServerMessage.newBuilder().setRegistered(Registered.newBuilder()
+                                .setWorkerId(m.getRegister().getWorkerId()).setSessionToken("warm-up")
+                                .setHeartbeatIntervalMs(1000)).build());
+                        agent.onNext(ServerMessage.newBuilder().setRunJob(RunJob.newBuilder().setJobId("warm-up")
+                                .setAttempt(1).setRunTimeoutSeconds(10)
+                                .setSpec(JobSpec.newBuilder().setShell("echo out; echo err >&2"))).build());
+                    } else if (m.hasResult()) {
+                        agent.onNext(ServerMessage.newBuilder().setResultAck(Ack.newBuilder()
+                                .setJobId(m.getResult().getJobId()).setAttempt(m.getResult().getAttempt())).build());
                     }
-                }).start();
-        try {
-            done.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            AgentSession.log("warm-up job: " + e);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                }
+
+                @Override
+                public void onCompleted() {
+                    agent.onCompleted();
+                }
+            };
         }
     }
 }

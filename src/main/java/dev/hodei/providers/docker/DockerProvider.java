@@ -102,7 +102,7 @@ public class DockerProvider implements WorkerProvider {
     }
 
     @Override
-    public void destroy(ManagedResource resource, Duration grace) throws ProvisioningException {
+    public void destroy(ManagedResource resource) throws ProvisioningException {
         try {
             client().removeContainerCmd(resource.resourceId()).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException e) {

@@ -12,15 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 
@@ -56,10 +53,11 @@ public class ProcessProvider implements WorkerProvider {
         Path jar = agentJar();
         Path workDir = workspace(launch.workerId());
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(props.providers().process().jvmOptions().trim().split("\\s+")));
-        AgentClassArchive.Launch cds = classArchive.next(jar);
-        command.addAll(cds.flags());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> jvmOptions = Arrays.asList(props.providers().process().jvmOptions().trim().split("\\s+"));
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        command.addAll(classArchive.flags(java, jvmOptions, jar));
         launch.labels().forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
@@ -73,7 +71,6 @@ public class ProcessProvider implements WorkerProvider {
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             Process process = pb.start();
-            process.onExit().thenRun(cds.afterExit());
             recordResource.accept(Long.toString(process.pid()));
         } catch (IOException e) {
             throw new ProvisioningException("could not start the agent process: " + e.getMessage(), e);
@@ -86,18 +83,9 @@ public class ProcessProvider implements WorkerProvider {
      * they were re-parented (what a container's cgroup does for the docker provider).
      */
     @Override
-    public void destroy(ManagedResource resource, Duration grace) throws ProvisioningException {
+    public void destroy(ManagedResource resource) throws ProvisioningException {
         Optional<ProcessHandle> agent = parsePid(resource.resourceId()).flatMap(ProcessHandle::of)
                 .filter(ProcessProvider::isManagedAgent);
-        if (agent.isPresent() && !grace.isZero()) {
-            try {
-                agent.get().onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS); // an ephemeral agent exits by itself
-            } catch (TimeoutException | ExecutionException e) {
-                // still running: killed below
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         List<ProcessHandle> tree = new ArrayList<>();
         agent.ifPresent(a -> {
             tree.addAll(a.descendants().toList());
