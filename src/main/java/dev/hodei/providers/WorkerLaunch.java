@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** What a provider needs to start one agent. Holds the clear OTP, so it is never persisted or logged. */
-public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, String otp,
+public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, long runTimeoutSeconds, String otp,
                            String instanceId, Instant createdAt) {
 
     /** The agent's environment contract (design.md §5); the address is the provider's to advertise. */

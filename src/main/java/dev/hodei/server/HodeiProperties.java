@@ -2,6 +2,8 @@ package dev.hodei.server;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -37,7 +39,35 @@ public record HodeiProperties(
             @DefaultValue("5m") Duration otpTtl,
             @DefaultValue("60000") long gcIntervalMs) {}
 
-    public record Providers(@DefaultValue Process process, @DefaultValue Docker docker) {}
+    public record Providers(@DefaultValue Process process, @DefaultValue Docker docker,
+                            @DefaultValue Kubernetes kubernetes) {}
+
+    public record Kubernetes(
+            @DefaultValue("false") boolean enabled,
+            // API server URL; empty = kubeconfig / in-cluster discovery (fabric8 auto-configuration).
+            @DefaultValue("") String masterUrl,
+            // A kubeconfig file; empty = $KUBECONFIG or ~/.kube/config, or the in-cluster service account.
+            @DefaultValue("") String kubeconfig,
+            @DefaultValue("hodei-workers") String namespace,
+            @DefaultValue("hodei-agent:latest") String image,
+            // Address agents in pods dial (a Service of the control plane); required when enabled.
+            @DefaultValue("") String serverAddress,
+            @DefaultValue("") String serviceAccount,
+            @DefaultValue("") String imagePullSecret,
+            @DefaultValue("IfNotPresent") String imagePullPolicy,
+            Map<String, String> nodeSelector,
+            List<Toleration> tolerations) {
+
+        public Map<String, String> nodeSelector() {
+            return nodeSelector == null ? Map.of() : nodeSelector;
+        }
+
+        public List<Toleration> tolerations() {
+            return tolerations == null ? List.of() : tolerations;
+        }
+    }
+
+    public record Toleration(String key, @DefaultValue("Equal") String operator, String value, String effect) {}
 
     public record Docker(
             @DefaultValue("true") boolean enabled,

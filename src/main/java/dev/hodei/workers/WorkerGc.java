@@ -90,6 +90,15 @@ public class WorkerGc {
         return swept;
     }
 
+    /** A worker still starting that can never start is terminated; false if it already moved on. */
+    public boolean doomIfStarting(UUID workerId, String failure) {
+        return workers.find(workerId).filter(w -> w.state() == WorkerState.PROVISIONING && w.destroyedAt() == null)
+                .map(w -> {
+                    workers.markTerminated(workerId, failure);
+                    return true;
+                }).orElse(false);
+    }
+
     /** After the destroy: the worker's job attempt fails with {@code failure}, retried while attempts remain. */
     public void failJobOf(UUID workerId, String failure) {
         if (failure == null || failure.isEmpty()) return;

@@ -51,7 +51,7 @@ public class WorkerProvisioning {
         }
         workers.insertProvisioning(workerId, provider, job.id(), job.attempt());
         String otp = tokens.issue(workerId, job.id());
-        return new WorkerLaunch(workerId, job.id(), job.attempt(), job.spec(), otp, identity.instanceId(), Instant.now());
+        return new WorkerLaunch(workerId, job.id(), job.attempt(), job.spec(), job.runTimeoutSeconds(), otp, identity.instanceId(), Instant.now());
     }
 
     public void launch(WorkerLaunch launch, String provider) throws ProvisioningException {

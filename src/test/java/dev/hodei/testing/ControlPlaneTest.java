@@ -8,10 +8,12 @@ import org.springframework.boot.test.autoconfigure.actuate.observability.AutoCon
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
  * A real control plane: embedded PostgreSQL, gRPC on a free port, the built-in routes running,
- * plus the misbehaving providers of {@link TestProviders}. Every class using it shares one context.
+ * the Kubernetes provider on the API mock ({@link KubernetesMock}), plus the misbehaving providers of
+ * {@link TestProviders}. Every class using it shares one context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -19,4 +21,5 @@ import org.springframework.test.context.ActiveProfiles;
 @ActiveProfiles("test")
 @AutoConfigureObservability(tracing = false) // /actuator/prometheus as in production
 @Import(TestProviders.class)
+@ContextConfiguration(initializers = KubernetesMockInitializer.class)
 public @interface ControlPlaneTest {}

@@ -1,0 +1,210 @@
+package dev.hodei.providers.kubernetes;
+
+import dev.hodei.providers.ManagedResource;
+import dev.hodei.providers.ProvisioningException;
+import dev.hodei.providers.WorkerLaunch;
+import dev.hodei.providers.WorkerProvider;
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.HodeiProperties;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.kubernetes.KubernetesConstants;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Workers as pods {@code hodei-worker-<worker id>} in the workers' namespace. Listing and
+ * deleting go through camel-kubernetes ({@code kubernetes-pods}, {@code kubernetes-secrets});
+ * creation is a fabric8 call because the component's createPod can set neither annotations nor
+ * anything but name, labels and spec. The OTP reaches the agent from a per-worker Secret owned by
+ * the pod, so it is deleted with it and never appears in the pod spec.
+ */
+@Component
+@ConditionalOnProperty(name = "hodei.providers.kubernetes.enabled", havingValue = "true")
+public class KubernetesProvider implements WorkerProvider {
+
+    static final String PODS = "kubernetes-pods:///?kubernetesClient=#hodeiKubernetesClient&operation=";
+    static final String SECRETS = "kubernetes-secrets:///?kubernetesClient=#hodeiKubernetesClient&operation=";
+
+    private final KubernetesClient client;
+    private final ProducerTemplate camel;
+    private final HodeiProperties.Kubernetes config;
+    private final HodeiProperties.Workers workers;
+    private final ControlPlaneIdentity identity;
+
+    public KubernetesProvider(@Qualifier("hodeiKubernetesClient") KubernetesClient client, ProducerTemplate camel,
+                              HodeiProperties props, ControlPlaneIdentity identity) {
+        this.client = client;
+        this.camel = camel;
+        this.config = props.providers().kubernetes();
+        this.workers = props.workers();
+        this.identity = identity;
+    }
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+        String pod = podName(launch.workerId());
+        String ns = config.namespace();
+        // The name is ours to choose, so it is recorded before the pod can exist, let alone register.
+        recordResource.accept(ns + "/" + pod);
+        try {
+            client.secrets().inNamespace(ns).resource(new SecretBuilder()
+                    .withNewMetadata().withName(secretName(pod)).withLabels(labels(launch)).endMetadata()
+                    .withType("Opaque").withStringData(Map.of("otp", launch.otp())).build()).create();
+            Pod created = client.pods().inNamespace(ns).resource(pod(launch, pod)).create();
+            // Owned by the pod: the cluster deletes the Secret with it, whoever deletes the pod.
+            client.secrets().inNamespace(ns).withName(secretName(pod)).edit(s -> {
+                s.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder().withApiVersion("v1")
+                        .withKind("Pod").withName(pod).withUid(created.getMetadata().getUid()).build()));
+                return s;
+            });
+        } catch (KubernetesClientException e) {
+            throw new ProvisioningException("Kubernetes refused pod " + ns + "/" + pod + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void destroy(ManagedResource resource) throws ProvisioningException {
+        String[] nsName = resource.resourceId().split("/", 2);
+        if (nsName.length != 2) throw new ProvisioningException("not namespace/pod: " + resource.resourceId());
+        Map<String, Object> pod = Map.of(KubernetesConstants.KUBERNETES_NAMESPACE_NAME, nsName[0],
+                KubernetesConstants.KUBERNETES_POD_NAME, nsName[1]);
+        Map<String, Object> secret = Map.of(KubernetesConstants.KUBERNETES_NAMESPACE_NAME, nsName[0],
+                KubernetesConstants.KUBERNETES_SECRET_NAME, secretName(nsName[1]));
+        try {
+            camel.requestBodyAndHeaders(PODS + "deletePod", null, pod);
+            // Normally collected with its owner; deleted here too, for clusters without that collector.
+            camel.requestBodyAndHeaders(SECRETS + "deleteSecret", null, secret);
+        } catch (CamelExecutionException e) {
+            throw new ProvisioningException("Kubernetes delete of " + resource.resourceId() + " failed: "
+                    + reason(e.getCause()), e);
+        }
+    }
+
+    @Override
+    public List<ManagedResource> list() throws ProvisioningException {
+        try {
+            List<?> pods = camel.requestBodyAndHeaders(PODS + "listPodsByLabels", null, Map.of(
+                    KubernetesConstants.KUBERNETES_NAMESPACE_NAME, config.namespace(),
+                    KubernetesConstants.KUBERNETES_PODS_LABELS, instanceLabels()), List.class);
+            List<ManagedResource> out = new ArrayList<>();
+            for (Object o : pods) {
+                Pod p = (Pod) o;
+                out.add(new ManagedResource(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(),
+                        workerId(p)));
+            }
+            return out;
+        } catch (CamelExecutionException e) {
+            throw new ProvisioningException("Kubernetes list of worker pods failed: " + reason(e.getCause()), e);
+        }
+    }
+
+    /** The labels that select this control plane's worker pods. */
+    Map<String, String> instanceLabels() {
+        return Map.of("hodei.managed", "true", "hodei.instance", identity.instanceId());
+    }
+
+    Pod pod(WorkerLaunch launch, String name) {
+        List<EnvVar> env = new ArrayList<>();
+        launch.agentEnvironment(config.serverAddress()).forEach((k, v) -> {
+            if (!k.equals("HODEI_OTP_TOKEN")) env.add(new EnvVar(k, v, null));
+        });
+        env.add(new EnvVarBuilder().withName("HODEI_OTP_TOKEN").withNewValueFrom().withNewSecretKeyRef()
+                .withName(secretName(name)).withKey("otp").endSecretKeyRef().endValueFrom().build());
+        Map<String, Quantity> resources = new HashMap<>();
+        if (launch.spec().getCpu() > 0) resources.put("cpu", new Quantity(Double.toString(launch.spec().getCpu())));
+        if (launch.spec().getMemoryMb() > 0) resources.put("memory", new Quantity(launch.spec().getMemoryMb() + "Mi"));
+        PodSpecBuilder spec = new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                // the job's run deadline plus the time allowed to start: Kubernetes ends a pod we forgot
+                .withActiveDeadlineSeconds(launch.runTimeoutSeconds() + workers.startDeadline().toSeconds())
+                .withAutomountServiceAccountToken(!config.serviceAccount().isBlank())
+                .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
+                .withTolerations(tolerations())
+                .addToContainers(new ContainerBuilder()
+                        .withName("agent")
+                        .withImage(launch.spec().getImage().isEmpty() ? config.image() : launch.spec().getImage())
+                        .withImagePullPolicy(config.imagePullPolicy())
+                        .withEnv(env)
+                        .withResources(new ResourceRequirementsBuilder()
+                                .withRequests(resources.isEmpty() ? null : resources)
+                                .withLimits(resources.isEmpty() ? null : resources).build())
+                        .build());
+        if (!config.serviceAccount().isBlank()) spec.withServiceAccountName(config.serviceAccount());
+        if (!config.imagePullSecret().isBlank()) {
+            spec.withImagePullSecrets(new LocalObjectReference(config.imagePullSecret()));
+        }
+        return new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(config.namespace())
+                .withLabels(labels(launch))
+                .withAnnotations(Map.of("hodei.created-at", launch.createdAt().toString(),
+                        "hodei.job-attempt", Integer.toString(launch.attempt())))
+                .endMetadata()
+                .withSpec(spec.build())
+                .build();
+    }
+
+    /** Labels of design.md §5; hodei.created-at is not a valid label value, so it is an annotation. */
+    private static Map<String, String> labels(WorkerLaunch launch) {
+        Map<String, String> labels = new HashMap<>(launch.labels());
+        labels.remove("hodei.created-at");
+        return labels;
+    }
+
+    private List<Toleration> tolerations() {
+        return config.tolerations().stream().map(t -> new TolerationBuilder().withKey(t.key())
+                .withOperator(t.operator()).withValue(t.value()).withEffect(t.effect()).build()).toList();
+    }
+
+    static String podName(UUID workerId) {
+        return "hodei-worker-" + workerId;
+    }
+
+    static String secretName(String podName) {
+        return podName + "-otp";
+    }
+
+    static UUID workerId(Pod pod) {
+        try {
+            return UUID.fromString(pod.getMetadata().getLabels().getOrDefault("hodei.worker-id", ""));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    private static String reason(Throwable e) {
+        if (e instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null) {
+            return k.getStatus().getMessage();
+        }
+        return e == null ? "unknown" : String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,145 @@
+package dev.hodei.providers.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.Docker;
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.KubernetesMock;
+import dev.hodei.testing.TestClient;
+import hodei.v1.Job;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The Kubernetes provider against fabric8's API mock, with the test playing kubelet. */
+@ControlPlaneTest
+class KubernetesProviderIT {
+
+    @Autowired GrpcServer grpc;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired ControlPlaneIdentity identity;
+
+    TestClient client;
+    final KubernetesMock k8s = KubernetesMock.get();
+
+    @BeforeEach
+    void connect() {
+        client = new TestClient(grpc.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @AfterAll
+    static void noPodLeft() {
+        KubernetesMock k8s = KubernetesMock.get();
+        try {
+            Eventually.within(Duration.ofSeconds(15), "no hodei.managed pod or secret left",
+                    () -> k8s.pods().isEmpty() && k8s.secrets().isEmpty());
+        } finally {
+            k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).delete();
+            k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE).delete();
+        }
+    }
+
+    @Test
+    void aJobRunsInAPodWithTheRightSpecAndPodAndSecretAreDeletedAfter() {
+        Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setCpu(0.5).setMemoryMb(300)
+                .setRunTimeoutSeconds(120).setShell("sleep 1; echo \"in pod $HODEI_JOB_ID\"").build());
+        Eventually.within(Duration.ofSeconds(20), "pod running", () -> client.get(job.getId()).getState()
+                == JobState.JOB_STATE_RUNNING);
+        String workerId = client.get(job.getId()).getWorkerId();
+        Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get();
+
+        assertThat(pod.getMetadata().getLabels()).containsEntry("hodei.managed", "true")
+                .containsEntry("hodei.worker-id", workerId).containsEntry("hodei.job-id", job.getId())
+                .containsEntry("hodei.instance", identity.instanceId());
+        assertThat(pod.getMetadata().getAnnotations()).containsKey("hodei.created-at");
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(120 + 8);
+        Container c = pod.getSpec().getContainers().get(0);
+        assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("300Mi");
+        EnvVar otp = c.getEnv().stream().filter(e -> e.getName().equals("HODEI_OTP_TOKEN")).findFirst().orElseThrow();
+        assertThat(otp.getValue()).as("the OTP is never in the pod spec").isNull();
+        assertThat(otp.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hodei-worker-" + workerId + "-otp");
+        assertThat(c.getEnv()).extracting(EnvVar::getName).contains("HODEI_SERVER_ADDRESS", "HODEI_WORKER_ID",
+                "HODEI_JOB_ID", "HODEI_WORKER_MODE");
+        assertThat(k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
+                .withName("hodei-worker-" + workerId + "-otp").get().getMetadata().getOwnerReferences())
+                .extracting(r -> r.getName()).containsExactly("hodei-worker-" + workerId);
+
+        Job done = client.awaitEnd(job.getId());
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
+                String.class, UUID.fromString(job.getId()))).isEqualTo(KubernetesMock.NAMESPACE + "/hodei-worker-" + workerId);
+        Eventually.within(Duration.ofSeconds(10), "pod and secret deleted", () ->
+                k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get() == null
+                        && k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
+                        .withName("hodei-worker-" + workerId + "-otp").get() == null);
+        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?::uuid", String.class, workerId))
+                .isEqualTo("immediate");
+    }
+
+    @Test
+    void threeDockerAndThreeKubernetesJobsAtOnceAllSucceedAndNothingRemains() {
+        Docker.require();
+        List<String> ids = new ArrayList<>();
+        for (String provider : List.of("docker", "kubernetes", "docker", "kubernetes", "docker", "kubernetes")) {
+            ids.add(client.submit(JobSpec.newBuilder().setProvider(provider)
+                    .setShell("echo hello from " + provider).build()).getId());
+        }
+        for (String id : ids) {
+            Job done = client.awaitEnd(id);
+            assertThat(done.getState()).as(done.getProvider() + " job " + id + ": " + done.getFailureReason())
+                    .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        }
+        Eventually.within(Duration.ofSeconds(15), "no container and no pod left", () ->
+                Docker.managedContainers(identity.instanceId()).isEmpty() && k8s.pods().isEmpty());
+    }
+
+    @Test
+    void aPodStuckInImagePullBackOffFailsTheAttemptWithThatReason() {
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setProvider("kubernetes")
+                .setImage("unpullable/agent:1").setMaxAttempts(1).setShell("true").build()).getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        // from the pod watch, not the 8 s start deadline
+        assertThat(done.getFailureReason()).startsWith("START_FAILED: ImagePullBackOff");
+        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE job_id = ?::uuid", String.class,
+                done.getId())).isEqualTo("start-failed");
+        Eventually.within(Duration.ofSeconds(10), "pod deleted", () -> k8s.pods().isEmpty());
+    }
+
+    @Test
+    void anOrphanPodIsRemovedByTheGc() {
+        String name = "hodei-worker-" + UUID.randomUUID();
+        k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).resource(new PodBuilder().withNewMetadata()
+                .withName(name).withLabels(Map.of("hodei.managed", "true", "hodei.instance", identity.instanceId(),
+                        "hodei.worker-id", UUID.randomUUID().toString()))
+                .endMetadata().withNewSpec().addNewContainer().withName("agent").withImage("unpullable/none:1")
+                .endContainer().withRestartPolicy("Never").endSpec().build()).create();
+
+        Eventually.within(Duration.ofSeconds(15), "orphan pod deleted",
+                () -> k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName(name).get() == null);
+    }
+}
