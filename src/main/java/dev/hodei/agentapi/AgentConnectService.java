@@ -1,5 +1,6 @@
 package dev.hodei.agentapi;
 
+import dev.hodei.logs.JobLogStore;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.JitRegistration;
 import dev.hodei.workers.RegistrationRefused;
@@ -35,9 +36,11 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
     private final WorkerGateway gateway;
     private final ProducerTemplate camel;
     private final HodeiProperties props;
+    private final JobLogStore logs;
 
     public AgentConnectService(JitRegistration registration, WorkerStore workers, WorkerGateway gateway,
-                               ProducerTemplate camel, HodeiProperties props) {
+                               ProducerTemplate camel, HodeiProperties props, JobLogStore logs) {
+        this.logs = logs;
         this.registration = registration;
         this.workers = workers;
         this.gateway = gateway;
@@ -77,7 +80,18 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                     default -> { }
                 }
             } catch (RuntimeException e) {
-                log.error("Handling {} from worker {} failed", message.getKindCase(), workerId, e);
+                // Not stored even after the routes' redeliveries: drop the stream. The agent
+                // reconnects, learns what is stored, and resends the rest; nothing is lost.
+                log.error("Handling {} from worker {} failed; closing its stream so it resends", message.getKindCase(),
+                        workerId, e);
+                gateway.detach(workerId, stream);
+                synchronized (stream) {
+                    try {
+                        stream.onError(Status.UNAVAILABLE.withDescription("try again").asRuntimeException());
+                    } catch (RuntimeException ignored) {
+                        // already closed
+                    }
+                }
             }
         }
 
@@ -100,13 +114,21 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                 // The agent learns only that it was refused; the reason is in auth_events.
                 stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
                 return;
+            } catch (RuntimeException e) {
+                // e.g. the database is away: nothing was consumed, the agent may try again
+                log.warn("Cannot register worker {} now: {}", id, e.toString());
+                stream.onError(Status.UNAVAILABLE.withDescription("cannot register now").asRuntimeException());
+                return;
             }
             workerId = id;
             gateway.attach(id, stream);
             gateway.send(id, ServerMessage.newBuilder().setRegistered(Registered.newBuilder()
                     .setWorkerId(id.toString())
                     .setSessionToken(accepted.sessionToken())
-                    .setHeartbeatIntervalMs((int) props.workers().heartbeatInterval().toMillis())).build());
+                    .setHeartbeatIntervalMs((int) props.workers().heartbeatInterval().toMillis())
+                    .setReconnectWindowMs((int) props.workers().agentReconnectWindow().toMillis())
+                    // a resumed agent resends the output the server does not have yet
+                    .setLogsStored(accepted.resumed() ? logs.chunksStored(accepted.jobId(), id) : 0)).build());
             log.info("Worker {} registered for job {}{}", id, accepted.jobId(), accepted.resumed() ? " (resumed)" : "");
             if (!accepted.resumed()) {
                 camel.asyncRequestBodyAndHeaders("direct:worker-registered", null,

@@ -89,7 +89,7 @@ public class JobStore {
     public List<JobRecord> claimPending(int limit) {
         List<JobRecord> claimed = jdbc.query("""
                 WITH claimed AS (
-                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, updated_at = now()
+                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, agent_chunks = 0, updated_at = now()
                     WHERE id IN (SELECT id FROM jobs
                                  WHERE state = 'PENDING' AND not_before <= now()
                                  ORDER BY priority DESC, created_at

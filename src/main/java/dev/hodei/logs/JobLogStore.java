@@ -2,6 +2,7 @@ package dev.hodei.logs;
 
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobSignals;
+import dev.hodei.server.HodeiProperties;
 import hodei.v1.LogBatch;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -29,48 +30,86 @@ public class JobLogStore {
     private final TransactionTemplate tx;
     private final JobSignals signals;
 
-    public JobLogStore(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, JobSignals signals) {
+    private final long maxLogBytes;
+
+    public JobLogStore(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, JobSignals signals,
+                       HodeiProperties props) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.signals = signals;
+        this.maxLogBytes = props.jobs().maxLogBytes();
     }
 
-    /** Route {@code job-logs}: stores an agent's batch, if that worker runs that job. */
+    /**
+     * Route {@code job-logs}: stores an agent's batch if that worker runs that attempt. Chunks the
+     * server already has (an agent resending after a reconnect) are skipped; output past
+     * {@code hodei.jobs.max-log-bytes} is replaced by one truncation marker.
+     *
+     * @return the last sequence number stored, 0 if nothing was
+     */
     public long append(UUID workerId, LogBatch batch) {
-        return append(UUID.fromString(batch.getJobId()), workerId, batch.getAttempt(), batch.getChunksList());
-    }
-
-    /** Appends the chunks in order; returns the last sequence number stored (0 if refused or empty). */
-    public long append(UUID jobId, UUID workerId, int attempt, List<LogChunk> chunks) {
-        List<LogChunk> nonEmpty = chunks.stream().filter(c -> !c.getData().isEmpty()).toList();
-        if (nonEmpty.isEmpty()) return 0;
-        long bytes = nonEmpty.stream().mapToLong(c -> c.getData().size()).sum();
+        UUID jobId = UUID.fromString(batch.getJobId());
         Long last = tx.execute(status -> {
-            // Reserving the range on the job row serialises appends per job, so sequences stay gapless.
-            Long end = jdbc.query("""
-                    UPDATE jobs SET log_seq = log_seq + :n, log_bytes = log_bytes + :bytes
-                    WHERE id = :id AND worker_id = :worker RETURNING log_seq""",
-                    Map.of("n", nonEmpty.size(), "bytes", bytes, "id", jobId, "worker", workerId), (rs, i) -> rs.getLong(1)).stream().findFirst().orElse(null);
-            if (end == null) return null; // not this worker's job: refused
-            long seq = end - nonEmpty.size();
+            // Locking the job row serialises appends per job, so sequences stay gapless.
+            var state = jdbc.query("""
+                    SELECT agent_chunks, log_seq, log_bytes, log_truncated FROM jobs
+                    WHERE id = :id AND worker_id = :worker AND attempt = :attempt FOR UPDATE""",
+                    Map.of("id", jobId, "worker", workerId, "attempt", batch.getAttempt()),
+                    (rs, i) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4) ? 1 : 0});
+            if (state.isEmpty()) return null;
+            long stored = state.get(0)[0];
+            long seq = state.get(0)[1];
+            long bytes = state.get(0)[2];
+            boolean truncated = state.get(0)[3] == 1;
+            int skip = (int) Math.max(0, Math.min(batch.getChunksCount(), stored - batch.getFirstChunk()));
+            List<MapSqlParameterSource> rows = new ArrayList<>();
             Timestamp now = Timestamp.from(Instant.now());
-            List<MapSqlParameterSource> rows = new ArrayList<>(nonEmpty.size());
-            for (LogChunk c : nonEmpty) {
-                rows.add(new MapSqlParameterSource()
-                        .addValue("job", jobId).addValue("seq", ++seq).addValue("attempt", attempt)
-                        .addValue("stream", c.getStream() == LogStream.LOG_STREAM_STDERR ? 2 : 1)
-                        .addValue("data", c.getData().toByteArray()).addValue("at", now));
+            for (LogChunk c : batch.getChunksList().subList(skip, batch.getChunksCount())) {
+                if (truncated || c.getData().isEmpty()) continue;
+                ByteString data = c.getData();
+                int stream = c.getStream() == LogStream.LOG_STREAM_STDERR ? 2 : 1;
+                if (bytes + data.size() > maxLogBytes) {
+                    data = data.substring(0, (int) (maxLogBytes - bytes));
+                    if (!data.isEmpty()) rows.add(row(jobId, ++seq, batch.getAttempt(), stream, data, now));
+                    rows.add(row(jobId, ++seq, batch.getAttempt(), 2, ByteString.copyFromUtf8(
+                            "\n[hodei: output truncated at " + maxLogBytes + " bytes; the rest was discarded]\n"), now));
+                    bytes = maxLogBytes;
+                    truncated = true;
+                    continue;
+                }
+                bytes += data.size();
+                rows.add(row(jobId, ++seq, batch.getAttempt(), stream, data, now));
             }
-            jdbc.batchUpdate("INSERT INTO job_logs (job_id, seq, attempt, stream, data, at) "
-                    + "VALUES (:job, :seq, :attempt, :stream, :data, :at)", rows.toArray(MapSqlParameterSource[]::new));
-            return end;
+            jdbc.update("""
+                    UPDATE jobs SET log_seq = :seq, log_bytes = :bytes, log_truncated = :truncated,
+                           agent_chunks = GREATEST(agent_chunks, :chunks)
+                    WHERE id = :id""", new MapSqlParameterSource().addValue("seq", seq).addValue("bytes", bytes)
+                    .addValue("truncated", truncated).addValue("id", jobId)
+                    .addValue("chunks", batch.getFirstChunk() + batch.getChunksCount()));
+            if (!rows.isEmpty()) {
+                jdbc.batchUpdate("INSERT INTO job_logs (job_id, seq, attempt, stream, data, at) "
+                        + "VALUES (:job, :seq, :attempt, :stream, :data, :at)", rows.toArray(MapSqlParameterSource[]::new));
+            }
+            return seq;
         });
         if (last == null) {
-            log.warn("Dropped {} log chunk(s) for job {} from worker {}, which does not run it", nonEmpty.size(), jobId, workerId);
+            log.warn("Dropped {} log chunk(s) for job {} from worker {}, which does not run that attempt",
+                    batch.getChunksCount(), jobId, workerId);
             return 0;
         }
         signals.signal(jobId);
         return last;
+    }
+
+    /** How many output chunks of the job's current attempt are stored, if the worker runs it. */
+    public long chunksStored(UUID jobId, UUID workerId) {
+        return jdbc.queryForList("SELECT agent_chunks FROM jobs WHERE id = :id AND worker_id = :worker",
+                Map.of("id", jobId, "worker", workerId), Long.class).stream().findFirst().orElse(0L);
+    }
+
+    private static MapSqlParameterSource row(UUID jobId, long seq, int attempt, int stream, ByteString data, Timestamp at) {
+        return new MapSqlParameterSource().addValue("job", jobId).addValue("seq", seq).addValue("attempt", attempt)
+                .addValue("stream", stream).addValue("data", data.toByteArray()).addValue("at", at);
     }
 
     /** Up to {@code limit} chunks with sequence ≥ {@code fromSeq}, in order. */

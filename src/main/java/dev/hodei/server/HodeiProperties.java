@@ -29,6 +29,8 @@ public record HodeiProperties(
             @DefaultValue("1048576") int maxCommandBytes,
             @DefaultValue("500") long pollIntervalMs,
             @DefaultValue("16") int claimBatchSize,
+            // Output kept per job; beyond it a truncation marker is stored and the rest dropped.
+            @DefaultValue("268435456") long maxLogBytes,
             @DefaultValue("2s") Duration retryBackoff,
             @DefaultValue("60s") Duration retryBackoffCap) {}
 
@@ -37,7 +39,9 @@ public record HodeiProperties(
             @DefaultValue("20s") Duration lostAfter,
             @DefaultValue("60s") Duration startDeadline,
             @DefaultValue("5m") Duration otpTtl,
-            @DefaultValue("60000") long gcIntervalMs) {}
+            @DefaultValue("60000") long gcIntervalMs,
+            // How long an agent keeps trying to reach a control plane that went away.
+            @DefaultValue("5m") Duration agentReconnectWindow) {}
 
     public record Providers(@DefaultValue Process process, @DefaultValue Docker docker,
                             @DefaultValue Kubernetes kubernetes) {}

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,6 +42,13 @@ public class WorkerGc {
         this.providers = providers;
         this.destruction = destruction;
         this.props = props;
+    }
+
+    /** A restart is no evidence that a worker was lost: its agent is probably reconnecting right now. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void graceAfterRestart() {
+        int n = workers.restartHeartbeatClocks();
+        if (n > 0) log.info("{} worker(s) were live when the control plane last stopped; waiting for them to reconnect", n);
     }
 
     /**
@@ -70,7 +79,6 @@ public class WorkerGc {
 
     /** Destroys provider resources labelled as ours that no live worker row owns. */
     public int sweepOrphans() {
-        Set<UUID> live = workers.liveIds();
         int swept = 0;
         for (WorkerProvider provider : providers.all()) {
             List<ManagedResource> resources;
@@ -80,6 +88,9 @@ public class WorkerGc {
                 log.warn("GC: cannot list {} resources: {}", provider.name(), e.getMessage());
                 continue;
             }
+            // Read after listing: a worker row is written before its resource is made, so any
+            // resource just listed already has its row, while one read before could miss it.
+            Set<UUID> live = resources.isEmpty() ? Set.of() : workers.liveIds();
             for (ManagedResource r : resources) {
                 if (r.workerId() == null || !live.contains(r.workerId())) {
                     destruction.destroyOrphan(provider.name(), r);

@@ -51,6 +51,16 @@ public class WorkerStore {
                 WHERE id = :id AND state = 'PROVISIONING' AND destroyed_at IS NULL""", p) == 1;
     }
 
+    /**
+     * After a control-plane restart every live worker's silence started, at the latest, when the
+     * server went down: restart the clock, so agents get the full deadline to reconnect.
+     */
+    public int restartHeartbeatClocks() {
+        return jdbc.update("""
+                UPDATE workers SET last_heartbeat_at = now()
+                WHERE destroyed_at IS NULL AND state IN ('READY', 'BUSY')""", Map.of());
+    }
+
     public void heartbeat(UUID workerId) {
         jdbc.update("UPDATE workers SET last_heartbeat_at = now() WHERE id = :id AND destroyed_at IS NULL",
                 Map.of("id", workerId));

@@ -2,7 +2,6 @@ package dev.hodei.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import hodei.v1.AgentMessage;
 import hodei.v1.ArgvCommand;
 import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
@@ -22,12 +21,13 @@ class JobRunTest {
 
     /** Records what the runner sends. */
     static final class Recorder implements MessageSink {
-        final List<AgentMessage> sent = new CopyOnWriteArrayList<>();
+        final List<List<LogChunk>> sent = new CopyOnWriteArrayList<>();
         final CompletableFuture<JobResult> result = new CompletableFuture<>();
 
         @Override
-        public void send(AgentMessage message) {
-            sent.add(message);
+        public void logs(String jobId, int attempt, List<LogChunk> chunks) {
+            assertThat(result).as("output after the result").isNotDone();
+            sent.add(chunks);
         }
 
         @Override
@@ -45,7 +45,7 @@ class JobRunTest {
         }
 
         List<LogChunk> chunks() {
-            return sent.stream().filter(AgentMessage::hasLogs).flatMap(m -> m.getLogs().getChunksList().stream()).toList();
+            return sent.stream().flatMap(List::stream).toList();
         }
     }
 
@@ -67,7 +67,6 @@ class JobRunTest {
         assertThat(result.getSignal()).isZero();
         assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).isEqualTo("out\n");
         assertThat(r.output(LogStream.LOG_STREAM_STDERR)).isEqualTo("err\n");
-        assertThat(r.sent).allMatch(AgentMessage::hasLogs); // the result comes after every batch
     }
 
     @Test
@@ -104,7 +103,7 @@ class JobRunTest {
         String expected = java.util.stream.IntStream.rangeClosed(1, 200000).mapToObj(Integer::toString)
                 .collect(Collectors.joining("\n", "", "\n"));
         assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).isEqualTo(expected);
-        assertThat(r.sent).allSatisfy(m -> assertThat(m.getLogs().getChunksList().stream()
+        assertThat(r.sent).allSatisfy(batch -> assertThat(batch.stream()
                 .mapToInt(c -> c.getData().size()).sum()).isLessThanOrEqualTo(JobRun.MAX_BATCH_BYTES));
     }
 

@@ -1,10 +1,8 @@
 package dev.hodei.agent;
 
 import com.google.protobuf.ByteString;
-import hodei.v1.AgentMessage;
 import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
-import hodei.v1.LogBatch;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
 import hodei.v1.RunJob;
@@ -47,6 +45,10 @@ final class JobRun {
 
     String jobId() {
         return job.getJobId();
+    }
+
+    int attempt() {
+        return job.getAttempt();
     }
 
     void start() {
@@ -204,8 +206,7 @@ final class JobRun {
                 buffer.notifyAll();
             }
             if (batch.isEmpty()) return;
-            sink.send(AgentMessage.newBuilder().setLogs(LogBatch.newBuilder()
-                    .setJobId(job.getJobId()).setAttempt(job.getAttempt()).addAllChunks(batch)).build());
+            sink.logs(job.getJobId(), job.getAttempt(), batch);
         }
     }
 }

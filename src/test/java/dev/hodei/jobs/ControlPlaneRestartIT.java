@@ -1,0 +1,83 @@
+package dev.hodei.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.testing.Agents;
+import dev.hodei.testing.Docker;
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.ServerProcess;
+import dev.hodei.testing.TestClient;
+import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import hodei.v1.LogChunk;
+import hodei.v1.LogStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The control plane is killed with SIGKILL while a job runs and started again on the same data:
+ * the agent reconnects with its session, the job completes, its output is whole and in order,
+ * exactly one result is recorded, and nothing is leaked. On Docker, a container that no
+ * database row knows (left by a crash) is removed by the GC.
+ */
+class ControlPlaneRestartIT {
+
+    static final int LINES = 8;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"process", "docker"})
+    void aJobSurvivesAControlPlaneKilledMidRun(String provider) throws Exception {
+        if (provider.equals("docker")) Docker.require();
+        try (ServerProcess server = new ServerProcess(List.of("--hodei.workers.heartbeat-interval=300ms",
+                "--hodei.workers.lost-after=5s", "--hodei.workers.gc-interval-ms=1000")).start();
+             TestClient client = new TestClient(server.grpcPort())) {
+            Job job = client.submit(JobSpec.newBuilder().setProvider(provider).setMaxAttempts(1)
+                    .setShell("for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done").build());
+            Eventually.within(Duration.ofSeconds(30), "first output stored", () -> !stdout(client, job.getId(), false).isEmpty());
+            String workerId = client.get(job.getId()).getWorkerId();
+
+            server.kill();
+            String orphan = null;
+            if (provider.equals("docker")) {
+                String instance = Docker.run("inspect", "-f", "{{index .Config.Labels \"hodei.instance\"}}",
+                        "hodei-worker-" + workerId);
+                orphan = Docker.run("create", "--network", "host", "--label", "hodei.managed=true",
+                        "--label", "hodei.instance=" + instance, "--label", "hodei.worker-id=" + UUID.randomUUID(),
+                        "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
+            }
+            Thread.sleep(2000); // the job goes on printing while nobody listens
+            server.start();
+            Job done = client.awaitEnd(job.getId());
+
+            assertThat(done.getState()).as(done.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+            assertThat(done.getAttempt()).isEqualTo(1);
+            assertThat(stdout(client, job.getId(), true)).isEqualTo(IntStream.rangeClosed(1, LINES)
+                    .mapToObj(i -> "line " + i + "\n").collect(Collectors.joining()));
+            assertThat(client.events(job.getId())).filteredOn(e -> e.getToState().getNumber() >= JobState.JOB_STATE_SUCCEEDED_VALUE)
+                    .extracting(JobEvent::getToState).containsExactly(JobState.JOB_STATE_SUCCEEDED);
+            Eventually.within(Duration.ofSeconds(15), "worker gone", () -> Agents.ofWorker(workerId).isEmpty()
+                    && (!provider.equals("docker") || Docker.run("ps", "-aq", "--filter", "name=hodei-worker-" + workerId).isEmpty()));
+            if (orphan != null) {
+                String o = orphan;
+                Eventually.within(Duration.ofSeconds(15), "orphan container removed",
+                        () -> !Docker.run("ps", "-aq", "--no-trunc").contains(o));
+            }
+        }
+    }
+
+    private static String stdout(TestClient client, String jobId, boolean follow) {
+        List<LogChunk> chunks = new java.util.ArrayList<>();
+        client.jobs().streamLogs(hodei.v1.StreamLogsRequest.newBuilder().setJobId(jobId).setFollow(follow).build())
+                .forEachRemaining(chunks::add);
+        return chunks.stream().filter(c -> c.getStream() == LogStream.LOG_STREAM_STDOUT)
+                .map(c -> c.getData().toString(StandardCharsets.UTF_8)).collect(Collectors.joining());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.hodei.testing;
+
+import hodei.v1.GetJobRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged control plane ({@code target/hodei.jar server}) as a separate process, so a test
+ * can SIGKILL it and start it again on the same data and port.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    private final Path home;
+    private final int grpcPort;
+    private final List<String> extraArgs;
+    private final List<Process> started = new ArrayList<>();
+    private Process current;
+
+    public ServerProcess(List<String> extraArgs) throws IOException {
+        this.home = Files.createDirectories(Path.of("target", "test-home", "server-" + UUID.randomUUID()))
+                .toAbsolutePath();
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.grpcPort = s.getLocalPort();
+        }
+        this.extraArgs = extraArgs;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Starts the server and waits until it answers gRPC calls. */
+    public ServerProcess start() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-jar", Path.of("target", "hodei.jar").toAbsolutePath().toString(),
+                "server", "--home", home.toString(), "--grpc-port", Integer.toString(grpcPort), "--http-port", "0"));
+        cmd.addAll(extraArgs);
+        File log = home.resolve("server-" + started.size() + ".log").toFile();
+        current = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        started.add(current);
+        try (TestClient client = new TestClient(grpcPort)) {
+            Eventually.within(Duration.ofSeconds(90), "server answering on " + grpcPort, () -> {
+                if (!current.isAlive()) throw new AssertionError("server exited; see " + log);
+                try {
+                    client.jobs().getJob(GetJobRequest.newBuilder().setId(UUID.randomUUID().toString()).build());
+                    return true;
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+                }
+            });
+        }
+        return this;
+    }
+
+    /** SIGKILL: no shutdown hook runs, its embedded PostgreSQL and its workers stay behind. */
+    public void kill() throws InterruptedException {
+        current.destroyForcibly().waitFor();
+    }
+
+    /** Stops every server started (SIGTERM, a clean shutdown) and checks nothing of them is left. */
+    @Override
+    public void close() throws Exception {
+        for (Process p : started) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        Eventually.within(Duration.ofSeconds(20), "no process left on " + home, () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().orElse("").contains(home.toString())));
+    }
+}
