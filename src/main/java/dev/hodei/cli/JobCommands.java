@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "job", description = "Submit, inspect and cancel jobs.",
-        subcommands = {JobCommands.Submit.class, JobCommands.Get.class, JobCommands.ListJobs.class,
-                JobCommands.Logs.class, JobCommands.Cancel.class})
+        subcommands = {JobCommands.Submit.class, JobCommands.Get.class, JobCommands.Describe.class,
+                JobCommands.ListJobs.class, JobCommands.Logs.class, JobCommands.Cancel.class})
 class JobCommands {
 
     static <T> T withJobs(ServerAddress server, Function<JobServiceGrpc.JobServiceBlockingStub, T> call) {
@@ -59,6 +59,32 @@ class JobCommands {
         public Integer call() {
             Job job = withJobs(server, jobs -> jobs.getJob(GetJobRequest.newBuilder().setId(id).build()));
             JobOutput.describe(job, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "describe", description = "Show a job and its timeline: every transition with time, "
+            + "attempt and reason.")
+    static class Describe implements Callable<Integer> {
+        @Mixin ServerAddress server;
+        @Parameters(paramLabel = "JOB_ID") String id;
+
+        @Override
+        public Integer call() {
+            withJobs(server, jobs -> {
+                Job job = jobs.getJob(GetJobRequest.newBuilder().setId(id).build());
+                JobOutput.describe(job, System.out);
+                System.out.println();
+                System.out.println("Events:");
+                System.out.printf("  %-27s %-26s %7s  %s%n", "TIME", "TRANSITION", "ATTEMPT", "REASON");
+                jobs.watchJob(hodei.v1.WatchJobRequest.newBuilder().setJobId(id).setHistoryOnly(true).build())
+                        .forEachRemaining(e -> System.out.printf("  %-27s %-26s %7d  %s%n",
+                                JobOutput.instant(e.getTime()),
+                                (e.getFromState() == JobState.JOB_STATE_UNSPECIFIED ? "" : JobOutput.state(e.getFromState()))
+                                        + " -> " + JobOutput.state(e.getToState()),
+                                e.getAttempt(), e.getReason()));
+                return null;
+            });
             return 0;
         }
     }

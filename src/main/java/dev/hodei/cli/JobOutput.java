@@ -79,6 +79,7 @@ final class JobOutput {
         out.printf("provider:  %s%n", job.getProvider());
         out.printf("attempt:   %d%n", job.getAttempt());
         if (!job.getWorkerId().isEmpty()) out.printf("worker:    %s%n", job.getWorkerId());
+        if (!job.getProviderResourceId().isEmpty()) out.printf("resource:  %s%n", job.getProviderResourceId());
         out.printf("created:   %s%n", instant(job.getCreatedAt()));
         if (job.hasStartedAt()) out.printf("started:   %s%n", instant(job.getStartedAt()));
         if (job.hasFinishedAt()) out.printf("finished:  %s (%s)%n", instant(job.getFinishedAt()), duration(job));

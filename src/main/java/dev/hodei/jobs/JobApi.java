@@ -2,6 +2,8 @@ package dev.hodei.jobs;
 
 import dev.hodei.logs.JobLogStore;
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.WorkerRecord;
+import dev.hodei.workers.WorkerStore;
 import hodei.v1.CancelJobRequest;
 import hodei.v1.GetJobRequest;
 import hodei.v1.Job;
@@ -47,10 +49,12 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     private final JobSpecValidator validator;
     private final HodeiProperties.Jobs defaults;
     private final ProducerTemplate camel;
+    private final WorkerStore workers;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
 
     public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSpecValidator validator,
-                  HodeiProperties props, ProducerTemplate camel) {
+                  HodeiProperties props, ProducerTemplate camel, WorkerStore workers) {
+        this.workers = workers;
         this.jobs = jobs;
         this.logs = logs;
         this.signals = signals;
@@ -87,7 +91,14 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> response) {
-        respond(response, () -> existing(request.getId()).toProto());
+        respond(response, () -> {
+            JobRecord job = existing(request.getId());
+            Job.Builder out = job.toProto().toBuilder();
+            if (job.workerId() != null) {
+                workers.find(job.workerId()).map(WorkerRecord::resourceId).ifPresent(out::setProviderResourceId);
+            }
+            return out.build();
+        });
     }
 
     @Override
@@ -179,7 +190,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             long after = 0;
             while (!out.cancelled()) {
                 long version = signals.version(jobId);
-                boolean ended = jobs.find(jobId).orElseThrow().state().isTerminal();
+                boolean ended = request.getHistoryOnly() || jobs.find(jobId).orElseThrow().state().isTerminal();
                 for (JobStore.Event e : jobs.eventsAfter(jobId, after)) {
                     out.send(toProto(e));
                     after = e.id();

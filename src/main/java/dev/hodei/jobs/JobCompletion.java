@@ -25,11 +25,16 @@ public class JobCompletion {
     private final JobStore jobs;
     private final WorkerStore workers;
     private final WorkerGateway gateway;
+    private final java.time.Duration retryBackoff;
+    private final java.time.Duration retryBackoffCap;
 
-    public JobCompletion(JobStore jobs, WorkerStore workers, WorkerGateway gateway) {
+    public JobCompletion(JobStore jobs, WorkerStore workers, WorkerGateway gateway,
+                         dev.hodei.server.HodeiProperties props) {
         this.jobs = jobs;
         this.workers = workers;
         this.gateway = gateway;
+        this.retryBackoff = props.jobs().retryBackoff();
+        this.retryBackoffCap = props.jobs().retryBackoffCap();
     }
 
     /** Records the result; returns the state the job ended in (or already had). */
@@ -46,8 +51,14 @@ public class JobCompletion {
         p.put("exit", result.getExitCode());
         p.put("signal", result.getSignal());
         p.put("why", outcome == JobState.SUCCEEDED ? null : reason);
-        jobs.transition(jobId, Set.of(JobState.RUNNING), outcome, reason, result.getAttempt(),
-                "exit_code = :exit, signal = :signal, failure_reason = :why, finished_at = now()", p);
+        if (outcome == JobState.FAILED && result.getError().isEmpty()
+                && job.spec().getRetryOnExitCodesList().contains(result.getExitCode()) && job.attempt() < job.maxAttempts()) {
+            // a failure the job declared retryable: another attempt, after its backoff
+            jobs.failAttempt(jobId, result.getAttempt(), Set.of(JobState.RUNNING), reason, retryBackoff, retryBackoffCap);
+        } else {
+            jobs.transition(jobId, Set.of(JobState.RUNNING), outcome, reason, result.getAttempt(),
+                    "exit_code = :exit, signal = :signal, failure_reason = :why, finished_at = now()", p);
+        }
         workers.markTerminated(workerId, null);
         return jobs.find(jobId).map(JobRecord::state).orElse(outcome);
     }

@@ -53,6 +53,13 @@ public class JobSpecValidator {
         }
         if (spec.getCpu() < 0 || Double.isNaN(spec.getCpu())) v.add("spec.cpu: must not be negative");
         if (spec.getMemoryMb() < 0) v.add("spec.memory_mb: must not be negative");
+        if (spec.getQueueTimeoutSeconds() < 0) v.add("spec.queue_timeout_seconds: must not be negative");
+        if (spec.getRetryBackoffMs() < 0 || spec.getRetryBackoffMaxMs() < 0) {
+            v.add("spec.retry_backoff_ms: must not be negative");
+        }
+        if (spec.getRetryOnExitCodesList().stream().anyMatch(c -> c <= 0 || c > 255)) {
+            v.add("spec.retry_on_exit_codes: exit codes are 1..255");
+        }
         if (spec.getMaxAttempts() < 0 || spec.getMaxAttempts() > limits.maxAttemptsLimit()) {
             v.add("spec.max_attempts: must be between 0 (server default) and " + limits.maxAttemptsLimit());
         }

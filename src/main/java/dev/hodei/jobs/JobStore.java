@@ -55,13 +55,15 @@ public class JobStore {
                 .addValue("priority", spec.getPriority())
                 .addValue("labels", toJson(spec.getLabelsMap()))
                 .addValue("maxAttempts", maxAttempts)
-                .addValue("timeout", runTimeoutSeconds);
+                .addValue("timeout", runTimeoutSeconds)
+                .addValue("queueTimeout", spec.getQueueTimeoutSeconds());
         Integer inserted = jdbc.queryForObject("""
                 WITH ins AS (
                     INSERT INTO jobs (id, idempotency_key, name, spec, state, provider, priority, labels,
-                                      max_attempts, run_timeout_s)
+                                      max_attempts, run_timeout_s, queue_deadline)
                     VALUES (:id, :key, :name, :spec, 'PENDING', :provider, :priority, CAST(:labels AS jsonb),
-                            :maxAttempts, :timeout)
+                            :maxAttempts, :timeout,
+                            CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END)
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING id),
                 ev AS (
@@ -148,8 +150,9 @@ public class JobStore {
     }
 
     /**
-     * Ends the current attempt after an infrastructure failure: back to PENDING with an
-     * exponential backoff while attempts remain, otherwise FAILED with {@code reason}.
+     * Ends the current attempt with a retryable failure: back to PENDING with an exponential
+     * backoff while attempts remain, otherwise FAILED with {@code reason}. Extra assignments (e.g.
+     * the attempt's exit code) are applied either way.
      */
     public Optional<JobState> failAttempt(UUID jobId, int attempt, Collection<JobState> from, String reason,
                                           Duration backoff, Duration backoffCap) {
@@ -160,7 +163,9 @@ public class JobStore {
                     "failure_reason = 'cancelled', finished_at = now()", Map.of());
         }
         if (attempt < job.maxAttempts()) {
-            long delayMs = Math.min(backoffCap.toMillis(), backoff.toMillis() << Math.min(attempt - 1, 20));
+            long base = job.spec().getRetryBackoffMs() > 0 ? job.spec().getRetryBackoffMs() : backoff.toMillis();
+            long cap = job.spec().getRetryBackoffMaxMs() > 0 ? job.spec().getRetryBackoffMaxMs() : backoffCap.toMillis();
+            long delayMs = Math.min(cap, base << Math.min(attempt - 1, 20));
             return transition(jobId, from, JobState.PENDING, reason + "; retrying (attempt " + (attempt + 1)
                             + " of " + job.maxAttempts() + ")", attempt,
                     "worker_id = NULL, failure_reason = :why, not_before = now() + make_interval(secs => :delay)",
@@ -168,6 +173,18 @@ public class JobStore {
         }
         return transition(jobId, from, JobState.FAILED, reason, attempt,
                 "failure_reason = :why, finished_at = now()", Map.of("why", reason));
+    }
+
+    /** Fails the PENDING jobs whose queue deadline passed; returns how many. */
+    public int expireQueued() {
+        List<UUID> expired = jdbc.queryForList("""
+                SELECT id FROM jobs WHERE state = 'PENDING' AND queue_deadline < now()""", Map.of(), UUID.class);
+        int n = 0;
+        for (UUID id : expired) {
+            n += transition(id, List.of(JobState.PENDING), JobState.FAILED, "QUEUE_TIMEOUT: not started in time", null,
+                    "failure_reason = 'QUEUE_TIMEOUT: not started in time', finished_at = now()", Map.of()).isPresent() ? 1 : 0;
+        }
+        return n;
     }
 
     public void markCancelRequested(UUID jobId) {

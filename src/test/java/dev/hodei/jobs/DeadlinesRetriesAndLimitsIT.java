@@ -1,0 +1,160 @@
+package dev.hodei.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.GrpcServer;
+import dev.hodei.testing.Agents;
+import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.TestClient;
+import hodei.v1.CancelJobRequest;
+import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import hodei.v1.LogChunk;
+import hodei.v1.LogStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Run and queue deadlines, cancel of stubborn process trees, retries by exit code, the output cap. */
+@ControlPlaneTest
+class DeadlinesRetriesAndLimitsIT {
+
+    @Autowired GrpcServer grpc;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired JobStore jobStore;
+    @Autowired TransactionTemplate tx;
+
+    TestClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new TestClient(grpc.port());
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    @AfterAll
+    static void noAgentLeft(@Autowired ControlPlaneIdentity identity) {
+        Agents.assertNoneLeft(identity.instanceId());
+    }
+
+    @Test
+    void theRunDeadlineEndsTheJobTimedOutAndKillsItsTree() {
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("sleep 3600 & sleep 3600")
+                .setRunTimeoutSeconds(2).build()).getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_TIMED_OUT);
+        assertThat(done.getFailureReason()).startsWith("TIMED_OUT");
+        double ran = Duration.between(JobOutputTimes.instant(done.getStartedAt()),
+                JobOutputTimes.instant(done.getFinishedAt())).toMillis() / 1000.0;
+        System.out.printf("run deadline 2 s: TIMED_OUT after %.3f s%n", ran);
+        assertThat(ran).isBetween(2.0, 6.0);
+        assertNoProcessOf(done.getWorkerId(), "sleep 3600");
+    }
+
+    @Test
+    void cancelKillsATreeThatIgnoresSigtermAndForks() {
+        Job job = client.submit("trap '' TERM; for i in 1 2 3; do (trap '' TERM; sleep 3000; :) & done; sleep 3000; :");
+        Eventually.within(Duration.ofSeconds(20), "running with its children", () ->
+                client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING && countProcesses("sleep 3000") >= 4);
+        String workerId = client.get(job.getId()).getWorkerId();
+
+        client.jobs().cancelJob(CancelJobRequest.newBuilder().setId(job.getId()).build());
+        Job done = client.awaitEnd(job.getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertNoProcessOf(workerId, "sleep 3000");
+    }
+
+    @Test
+    void aDeclaredRetryableExitCodeIsRetriedAndSucceedsOnTheNextAttempt() throws Exception {
+        Path marker = Files.createTempDirectory("hodei-retry").resolve("failed-once");
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder()
+                .setShell("if [ -e " + marker + " ]; then echo ok; else touch " + marker + "; exit 75; fi")
+                .addRetryOnExitCodes(75).setMaxAttempts(3).setRetryBackoffMs(50).build()).getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(done.getAttempt()).isEqualTo(2);
+        assertThat(client.events(done.getId())).extracting(JobEvent::getReason)
+                .anyMatch(r -> r.startsWith("exit code 75; retrying (attempt 2 of 3)"));
+    }
+
+    @Test
+    void anExitCodeNotDeclaredRetryableFailsAtOnce() {
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("exit 75")
+                .addRetryOnExitCodes(76).setMaxAttempts(3).build()).getId());
+
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getAttempt()).isEqualTo(1);
+        assertThat(done.getExitCode()).isEqualTo(75);
+    }
+
+    @Test
+    void aJobLeftPendingPastItsQueueDeadlineFailsWithQueueTimeout() {
+        // Held back by a future not_before, written in the submitting transaction so no claim sees it first.
+        UUID id = tx.execute(s -> {
+            UUID job = jobStore.submit(JobSpec.newBuilder().setShell("true").setQueueTimeoutSeconds(1).build(),
+                    null, "process", 3, 60).job().id();
+            jdbc.update("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE id = ?", job);
+            return job;
+        });
+
+        Job done = client.awaitEnd(id.toString());
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+        assertThat(done.getFailureReason()).startsWith("QUEUE_TIMEOUT");
+        assertThat(done.getAttempt()).isZero();
+    }
+
+    @Test
+    void outputPastTheCapIsCutWithAMarkerAndWhatIsKeptIsInOrder() {
+        // about 15 MB of numbered lines; the test server keeps 4 MiB (hodei.jobs.max-log-bytes)
+        Job job = client.submit("seq 1 2000000");
+        List<LogChunk> chunks = client.logs(job.getId());
+
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        chunks.stream().filter(c -> c.getStream() == LogStream.LOG_STREAM_STDOUT).forEach(c -> stdout.writeBytes(c.getData().toByteArray()));
+        String expected = IntStream.rangeClosed(1, 2000000).mapToObj(Integer::toString)
+                .collect(Collectors.joining("\n", "", "\n")).substring(0, 4 * 1024 * 1024);
+        assertThat(stdout.size()).isEqualTo(4 * 1024 * 1024);
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(chunks.get(chunks.size() - 1).getData().toString(StandardCharsets.UTF_8))
+                .contains("[hodei: output truncated at 4194304 bytes");
+        assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+    }
+
+    private static long countProcesses(String commandLine) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(commandLine)).count();
+    }
+
+    private static void assertNoProcessOf(String workerId, String commandLine) {
+        Eventually.within(Duration.ofSeconds(10), "no '" + commandLine + "' left of worker " + workerId,
+                () -> Agents.ofWorker(workerId).isEmpty() && countProcesses(commandLine) == 0);
+    }
+
+    /** Timestamps of the wire contract as instants. */
+    static final class JobOutputTimes {
+        static java.time.Instant instant(com.google.protobuf.Timestamp t) {
+            return java.time.Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+        }
+    }
+}
