@@ -92,6 +92,13 @@ class BenchCommand implements Callable<Integer> {
                 row("floor: docker run true", floorTrue);
                 row("floor: docker run java -version", floorJava);
             }
+            if (local != null) {
+                long peak = java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
+                        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                        .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+                System.out.printf("peak heap of this JVM (control plane + client): %d MiB of %d MiB max%n",
+                        peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+            }
             return failed == 0 ? 0 : 1;
         } finally {
             channel.shutdownNow();

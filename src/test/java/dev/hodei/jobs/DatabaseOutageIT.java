@@ -1,0 +1,98 @@
+package dev.hodei.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.testing.Eventually;
+import dev.hodei.testing.ServerProcess;
+import dev.hodei.testing.TestClient;
+import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import hodei.v1.LogChunk;
+import io.grpc.StatusRuntimeException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL (external to the control plane here, as in production) stops for ten seconds while
+ * jobs run, then comes back: the control plane recovers by itself, every job ends SUCCEEDED with
+ * its output, none is lost or recorded twice.
+ */
+class DatabaseOutageIT {
+
+    static final int JOBS = 8;
+
+    @Test
+    void theControlPlaneRidesOutATenSecondDatabaseOutage() throws Exception {
+        Path data = Files.createDirectories(Path.of("target", "test-home", "pg-" + UUID.randomUUID())).toAbsolutePath();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        EmbeddedPostgres pg = startPostgres(data, port);
+        try (ServerProcess server = new ServerProcess(List.of(
+                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.hikari.connection-timeout=2000")).start();
+             TestClient client = new TestClient(server.grpcPort())) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < JOBS; i++) {
+                ids.add(client.submit(JobSpec.newBuilder()
+                        .setShell("echo start " + i + "; sleep 4; echo done " + i).build()).getId());
+            }
+            Eventually.within(Duration.ofSeconds(30), "some jobs running", () -> ids.stream()
+                    .anyMatch(id -> client.get(id).getState() == JobState.JOB_STATE_RUNNING));
+
+            pg.close();
+            Thread.sleep(10_000);
+            pg = startPostgres(data, port);
+
+            Map<String, Job> done = new ConcurrentHashMap<>();
+            Eventually.within(Duration.ofSeconds(120), "every job ended", () -> {
+                for (String id : ids) {
+                    try {
+                        Job j = client.get(id);
+                        if (j.getState().getNumber() >= JobState.JOB_STATE_SUCCEEDED_VALUE) done.put(id, j);
+                    } catch (StatusRuntimeException e) {
+                        // still recovering
+                    }
+                }
+                return done.size() == JOBS;
+            });
+            for (int i = 0; i < JOBS; i++) {
+                String id = ids.get(i);
+                Job j = done.get(id);
+                assertThat(j.getState()).as("job %d: %s", i, j.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+                assertThat(client.events(id)).filteredOn(e -> e.getToState() == JobState.JOB_STATE_SUCCEEDED)
+                        .extracting(JobEvent::getToState).hasSize(1);
+                List<LogChunk> logs = client.logs(id);
+                String out = logs.stream().map(c -> c.getData().toString(StandardCharsets.UTF_8)).collect(Collectors.joining());
+                assertThat(out).as("job %d output", i).isEqualTo("start " + i + "\ndone " + i + "\n");
+            }
+            try (var c = pg.getPostgresDatabase().getConnection(); var st = c.createStatement();
+                 var rs = st.executeQuery("SELECT count(*) FROM jobs")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("jobs stored").isEqualTo(JOBS);
+            }
+        } finally {
+            pg.close();
+        }
+    }
+
+    private static EmbeddedPostgres startPostgres(Path data, int port) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
+                .setServerConfig("synchronous_commit", "on").start();
+    }
+}
