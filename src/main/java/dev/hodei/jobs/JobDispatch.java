@@ -23,10 +23,12 @@ public class JobDispatch {
     private final WorkerGateway gateway;
     private final MeterRegistry meters;
     private final Duration retryBackoff;
+    private final dev.hodei.integrations.LifecycleEvents events;
     private final Duration retryBackoffCap;
 
     public JobDispatch(JobStore jobs, WorkerStore workers, WorkerGateway gateway, MeterRegistry meters,
-                       HodeiProperties props) {
+                       HodeiProperties props, dev.hodei.integrations.LifecycleEvents events) {
+        this.events = events;
         this.retryBackoff = props.jobs().retryBackoff();
         this.retryBackoffCap = props.jobs().retryBackoffCap();
         this.jobs = jobs;
@@ -54,6 +56,7 @@ public class JobDispatch {
                     "WORKER_LOST: the agent's stream closed before the job reached it", retryBackoff, retryBackoffCap);
             return false;
         }
+        jobs.find(jobId).ifPresent(started -> events.job("job-started", started));
         Timer.builder("hodei_job_start_latency_seconds")
                 .description("From submission to the job being handed to its worker")
                 .publishPercentileHistogram()

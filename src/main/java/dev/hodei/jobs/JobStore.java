@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import dev.hodei.integrations.LifecycleEvents;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -29,8 +30,11 @@ public class JobStore {
     private final ObjectMapper json;
     private final MeterRegistry meters;
     private final JobSignals signals;
+    private final LifecycleEvents events;
 
-    public JobStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters, JobSignals signals) {
+    public JobStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters, JobSignals signals,
+                    LifecycleEvents events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.json = json;
         this.meters = meters;
@@ -72,7 +76,9 @@ public class JobStore {
                 SELECT count(*) FROM ins""", p, Integer.class);
         if (inserted != null && inserted == 1) {
             countEntered(JobState.PENDING);
-            return new Submitted(find(id).orElseThrow(), true);
+            JobRecord job = find(id).orElseThrow();
+            events.job("job-submitted", job);
+            return new Submitted(job, true);
         }
         JobRecord existing = jdbc.queryForObject("SELECT * FROM jobs WHERE idempotency_key = :key",
                 Map.of("key", key), JobRecord::map);
@@ -141,6 +147,7 @@ public class JobStore {
         left.ifPresent(s -> {
             countEntered(to);
             signals.signal(jobId);
+            if (to.isTerminal()) find(jobId).ifPresent(job -> events.job("job-finished", job));
         });
         return left;
     }
@@ -173,6 +180,19 @@ public class JobStore {
         }
         return transition(jobId, from, JobState.FAILED, reason, attempt,
                 "failure_reason = :why, finished_at = now()", Map.of("why", reason));
+    }
+
+    /**
+     * Jobs claimed but never handed to a provider (the server died between the two, or scheduling
+     * failed) go back to the queue as a failed attempt.
+     */
+    public int releaseStuckAssigned(Duration after, Duration backoff, Duration backoffCap) {
+        List<JobRecord> stuck = jdbc.query("""
+                SELECT * FROM jobs WHERE state = 'ASSIGNED' AND updated_at < now() - make_interval(secs => :after)""",
+                Map.of("after", after.toMillis() / 1000.0), JobRecord::map);
+        stuck.forEach(j -> failAttempt(j.id(), j.attempt(), List.of(JobState.ASSIGNED),
+                "SCHEDULING_FAILED: claimed but never provisioned", backoff, backoffCap));
+        return stuck.size();
     }
 
     /** Fails the PENDING jobs whose queue deadline passed; returns how many. */

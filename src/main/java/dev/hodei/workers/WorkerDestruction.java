@@ -32,9 +32,11 @@ public class WorkerDestruction {
     private final WorkerGateway gateway;
     private final HodeiProperties props;
     private final MeterRegistry meters;
+    private final dev.hodei.integrations.LifecycleEvents events;
 
     public WorkerDestruction(WorkerStore workers, Providers providers, WorkerGateway gateway,
-                             HodeiProperties props, MeterRegistry meters) {
+                             HodeiProperties props, MeterRegistry meters, dev.hodei.integrations.LifecycleEvents events) {
+        this.events = events;
         this.workers = workers;
         this.providers = providers;
         this.gateway = gateway;
@@ -61,7 +63,10 @@ public class WorkerDestruction {
             gateway.close(workerId);
         }
         Optional<Instant> terminatedAt = workers.markDestroyed(workerId, reason);
-        terminatedAt.ifPresent(t -> count(worker.provider(), reason, Duration.between(t, Instant.now())));
+        terminatedAt.ifPresent(t -> {
+            count(worker.provider(), reason, Duration.between(t, Instant.now()));
+            events.workerDestroyed(workerId, worker.jobId(), worker.provider(), worker.resourceId(), reason);
+        });
         return terminatedAt.isPresent();
     }
 

@@ -101,6 +101,12 @@ public class WorkerGc {
         return swept;
     }
 
+    /** Jobs claimed but never provisioned (a crash between the two) go back to the queue. */
+    public int releaseStuckJobs() {
+        return jobs.releaseStuckAssigned(props.workers().startDeadline(), props.jobs().retryBackoff(),
+                props.jobs().retryBackoffCap());
+    }
+
     /** A worker still starting that can never start is terminated; false if it already moved on. */
     public boolean doomIfStarting(UUID workerId, String failure) {
         return workers.find(workerId).filter(w -> w.state() == WorkerState.PROVISIONING && w.destroyedAt() == null)

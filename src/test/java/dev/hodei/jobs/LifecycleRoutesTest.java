@@ -53,6 +53,7 @@ class LifecycleRoutesTest {
             AdviceWith.adviceWith(camel, "job-completed",
                     a -> a.weaveByToUri("direct:destroy-worker").replace().to("mock:destroy"));
             camel.start();
+            camel.getRouteController().startRoute("claim-jobs"); // a running server's IntegratorRoutes does this
         }
         MockEndpoint.resetMocks(camel);
         jdbc.update("UPDATE jobs SET state = 'CANCELLED' WHERE state = 'PENDING'"); // each test starts with an empty queue

@@ -1,0 +1,83 @@
+package dev.hodei.integrations;
+
+import dev.hodei.jobs.JobRecord;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Publishes job lifecycle events for integrators' routes (docs/integrators.md). Any number of
+ * routes may consume {@value #CONSUMER_URI}; each gets every event. Publishing never blocks or
+ * fails the lifecycle: with no consumer, or a consumer far behind, events are dropped.
+ */
+@Component
+public class LifecycleEvents {
+
+    /** The URI integrators consume. */
+    public static final String CONSUMER_URI = "seda:hodei-job-events?multipleConsumers=true";
+    static final String PRODUCER_URI = CONSUMER_URI + "&discardIfNoConsumers=true&discardWhenFull=true";
+
+    private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
+
+    private final ProducerTemplate camel;
+
+    public LifecycleEvents(ProducerTemplate camel) {
+        this.camel = camel;
+    }
+
+    /** {@code job-submitted}, {@code job-started} or {@code job-finished}. */
+    public void job(String event, JobRecord job) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", event);
+        body.put("jobId", job.id().toString());
+        body.put("name", job.spec().getName());
+        body.put("state", job.state().name());
+        body.put("attempt", job.attempt());
+        body.put("provider", job.provider());
+        body.put("labels", job.spec().getLabelsMap());
+        if (job.exitCode() != null) body.put("exitCode", job.exitCode());
+        if (job.failureReason() != null) body.put("failureReason", job.failureReason());
+        if (job.workerId() != null) body.put("workerId", job.workerId().toString());
+        body.put("time", Instant.now().toString());
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("hodeiEvent", event);
+        headers.put("hodeiJobId", job.id().toString());
+        headers.put("hodeiJobState", job.state().name());
+        headers.put("hodeiProvider", job.provider());
+        if (job.exitCode() != null) headers.put("hodeiExitCode", job.exitCode());
+        publish(body, headers);
+    }
+
+    /** {@code worker-destroyed}, with the reason (immediate, gc-lost, …). */
+    public void workerDestroyed(UUID workerId, UUID jobId, String provider, String resourceId, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("event", "worker-destroyed");
+        body.put("workerId", workerId.toString());
+        if (jobId != null) body.put("jobId", jobId.toString());
+        body.put("provider", provider);
+        body.put("resourceId", resourceId);
+        body.put("reason", reason);
+        body.put("time", Instant.now().toString());
+        Map<String, Object> headers = new HashMap<>();
+        headers.put("hodeiEvent", "worker-destroyed");
+        headers.put("hodeiWorkerId", workerId.toString());
+        if (jobId != null) headers.put("hodeiJobId", jobId.toString());
+        headers.put("hodeiProvider", provider);
+        headers.put("hodeiDestroyReason", reason);
+        publish(body, headers);
+    }
+
+    private void publish(Map<String, Object> body, Map<String, Object> headers) {
+        try {
+            camel.sendBodyAndHeaders(PRODUCER_URI, body, headers);
+        } catch (RuntimeException e) {
+            log.debug("Lifecycle event not published: {}", e.toString());
+        }
+    }
+}
