@@ -29,4 +29,11 @@ public interface WorkerProvider {
 
     /** Every resource this control plane made that still exists. */
     List<ManagedResource> list() throws ProvisioningException;
+
+    /**
+     * Whether workers can be made now.
+     *
+     * @throws ProvisioningException saying why not
+     */
+    void checkHealth() throws ProvisioningException;
 }

@@ -56,6 +56,10 @@ public class TestProviders {
             public List<ManagedResource> list() {
                 return List.of(); // its processes carry the process provider's labels, so that one lists them
             }
+
+            @Override
+            public void checkHealth() {
+            }
         };
     }
 
@@ -88,6 +92,11 @@ public class TestProviders {
             @Override
             public List<ManagedResource> list() {
                 return List.of();
+            }
+
+            @Override
+            public void checkHealth() throws ProvisioningException {
+                throw new ProvisioningException("cannot reach the provider daemon (connection refused)");
             }
         };
     }

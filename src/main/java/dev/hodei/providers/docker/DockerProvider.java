@@ -125,6 +125,15 @@ public class DockerProvider implements WorkerProvider {
         }
     }
 
+    @Override
+    public void checkHealth() throws ProvisioningException {
+        try {
+            client().pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new ProvisioningException("Docker daemon at " + dockerHost() + " does not answer: " + message(e), e);
+        }
+    }
+
     /** The address agents in containers dial. */
     public String serverAddress() {
         return config.serverAddress().isBlank() ? "127.0.0.1:" + grpc.port() : config.serverAddress();

@@ -126,6 +126,15 @@ public class KubernetesProvider implements WorkerProvider {
         }
     }
 
+    @Override
+    public void checkHealth() throws ProvisioningException {
+        try {
+            client.pods().inNamespace(config.namespace()).withLabels(instanceLabels()).list();
+        } catch (KubernetesClientException e) {
+            throw new ProvisioningException("Kubernetes API: " + reason(e), e);
+        }
+    }
+
     /** The labels that select this control plane's worker pods. */
     Map<String, String> instanceLabels() {
         return Map.of("hodei.managed", "true", "hodei.instance", identity.instanceId());

@@ -138,6 +138,11 @@ public class ProcessProvider implements WorkerProvider {
                 .toList();
     }
 
+    @Override
+    public void checkHealth() throws ProvisioningException {
+        agentJar();
+    }
+
     /** The address agents dial: configured, or this server's gRPC port on loopback. */
     public String serverAddress() {
         String configured = props.providers().process().serverAddress();
