@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * provider cannot make workers (jobs that name no provider would wait); another provider being
  * down is reported without taking the server out of service.
  */
-@Component("providers")
+@Component("providersHealthIndicator") // health key "providers"
 public class ProvidersHealth implements HealthIndicator {
 
     private final Providers providers;
