@@ -4,7 +4,7 @@ import dev.hodei.agentapi.WorkerGateway;
 import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
-import dev.hodei.server.HodeiProperties;
+import dev.hodei.integrations.LifecycleEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -30,17 +30,15 @@ public class WorkerDestruction {
     private final WorkerStore workers;
     private final Providers providers;
     private final WorkerGateway gateway;
-    private final HodeiProperties props;
     private final MeterRegistry meters;
-    private final dev.hodei.integrations.LifecycleEvents events;
+    private final LifecycleEvents events;
 
     public WorkerDestruction(WorkerStore workers, Providers providers, WorkerGateway gateway,
-                             HodeiProperties props, MeterRegistry meters, dev.hodei.integrations.LifecycleEvents events) {
+                             MeterRegistry meters, LifecycleEvents events) {
         this.events = events;
         this.workers = workers;
         this.providers = providers;
         this.gateway = gateway;
-        this.props = props;
         this.meters = meters;
     }
 

@@ -50,10 +50,11 @@ class DatabaseOutageIT {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
                 ids.add(client.submit(JobSpec.newBuilder()
-                        .setShell("echo start " + i + "; sleep 4; echo done " + i).build()).getId());
+                        .setShell("echo start " + i + "; sleep 12; echo done " + i).build()).getId());
             }
-            Eventually.within(Duration.ofSeconds(30), "some jobs running", () -> ids.stream()
-                    .anyMatch(id -> client.get(id).getState() == JobState.JOB_STATE_RUNNING));
+            // every job mid-run when the database goes: each agent loses its stream and must resume
+            Eventually.within(Duration.ofSeconds(60), "every job running", () -> ids.stream()
+                    .allMatch(id -> client.get(id).getState() == JobState.JOB_STATE_RUNNING));
 
             pg.close();
             Thread.sleep(10_000);

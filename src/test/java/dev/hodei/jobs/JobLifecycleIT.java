@@ -2,12 +2,9 @@ package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
 import dev.hodei.testing.Agents;
-import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Eventually;
-import dev.hodei.testing.TestClient;
 import hodei.v1.ArgvCommand;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
@@ -25,37 +22,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The whole lifecycle with real agent processes: submit, provision, register, run, stream, destroy. */
-@ControlPlaneTest
-class JobLifecycleIT {
-
-    @Autowired GrpcServer grpc;
-    @Autowired JdbcTemplate jdbc;
-    @Autowired ControlPlaneIdentity identity;
-
-    TestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
-
-    @AfterAll
-    static void noAgentLeft(@Autowired ControlPlaneIdentity identity) {
-        Agents.assertNoneLeft(identity.instanceId());
-    }
+class JobLifecycleIT extends ControlPlaneIT {
 
     @Test
     void stdoutAndStderrArriveInOrderAndTheJobSucceeds() {

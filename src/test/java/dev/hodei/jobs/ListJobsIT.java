@@ -2,9 +2,7 @@ package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hodei.server.GrpcServer;
-import dev.hodei.testing.ControlPlaneTest;
-import dev.hodei.testing.TestClient;
+import dev.hodei.testing.ControlPlaneIT;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -13,27 +11,9 @@ import hodei.v1.ListJobsResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
-@ControlPlaneTest
-class ListJobsIT {
-
-    @Autowired GrpcServer grpc;
-
-    TestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
+class ListJobsIT extends ControlPlaneIT {
 
     @Test
     void filtersByLabelsAndStateAndPagesWithoutGapsOrRepeats() {

@@ -3,38 +3,16 @@ package dev.hodei.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.hodei.server.GrpcServer;
-import dev.hodei.testing.ControlPlaneTest;
-import dev.hodei.testing.TestClient;
+import dev.hodei.testing.ControlPlaneIT;
 import hodei.v1.ArgvCommand;
 import hodei.v1.JobSpec;
 import hodei.v1.SubmitJobRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Bad specs over the real gRPC API: INVALID_ARGUMENT naming the field, and nothing stored. */
-@ControlPlaneTest
-class SubmitJobValidationIT {
-
-    @Autowired GrpcServer grpc;
-    @Autowired JdbcTemplate jdbc;
-
-    TestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
+class SubmitJobValidationIT extends ControlPlaneIT {
 
     @Test
     void emptyCommand() {

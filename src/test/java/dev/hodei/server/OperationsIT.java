@@ -2,7 +2,7 @@ package dev.hodei.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Eventually;
 import dev.hodei.testing.TestClient;
 import hodei.v1.JobState;
@@ -16,14 +16,11 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** What operators see over HTTP: metrics, health, and a Hawtio console behind a login. */
-@ControlPlaneTest
-class OperationsIT {
+class OperationsIT extends ControlPlaneIT {
 
-    @Autowired GrpcServer grpc;
     @LocalServerPort int http;
 
     @Test

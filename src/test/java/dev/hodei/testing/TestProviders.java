@@ -9,7 +9,6 @@ import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.server.GrpcServer;
 import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

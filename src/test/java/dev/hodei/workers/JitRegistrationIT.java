@@ -2,11 +2,8 @@ package dev.hodei.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hodei.server.GrpcServer;
-import dev.hodei.testing.Agents;
-import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Eventually;
-import dev.hodei.testing.TestClient;
 import hodei.v1.AgentMessage;
 import hodei.v1.Job;
 import hodei.v1.JobState;
@@ -22,37 +19,13 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** One-time tokens: a replayed, expired or misdirected OTP is refused and the job is unaffected. */
-@ControlPlaneTest
-class JitRegistrationIT {
+class JitRegistrationIT extends ControlPlaneIT {
 
-    @Autowired GrpcServer grpc;
-    @Autowired JdbcTemplate jdbc;
     @Autowired BootstrapTokens tokens;
-
-    TestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
-
-    @AfterAll
-    static void noAgentLeft(@Autowired dev.hodei.server.ControlPlaneIdentity identity) {
-        Agents.assertNoneLeft(identity.instanceId());
-    }
 
     @Test
     void aReplayedOtpIsRefusedAndTheJobIsUnaffected() throws Exception {

@@ -2,12 +2,9 @@ package dev.hodei.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
 import dev.hodei.testing.Agents;
-import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Eventually;
-import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
 import hodei.v1.JobSpec;
@@ -17,37 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The safety net: lost agents, agents that never register, failed providers, orphans. */
-@ControlPlaneTest
-class WorkerGcIT {
-
-    @Autowired GrpcServer grpc;
-    @Autowired JdbcTemplate jdbc;
-    @Autowired ControlPlaneIdentity identity;
-
-    TestClient client;
-
-    @BeforeEach
-    void connect() {
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
-
-    @AfterAll
-    static void noAgentLeft(@Autowired ControlPlaneIdentity identity) {
-        Agents.assertNoneLeft(identity.instanceId());
-    }
+class WorkerGcIT extends ControlPlaneIT {
 
     @Test
     void aKilledAgentIsLostThenTheJobIsRetriedAndSucceeds() throws Exception {

@@ -1,6 +1,5 @@
 package dev.hodei.agent;
 
-import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.util.concurrent.TimeUnit;
 
@@ -29,16 +28,10 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(config.serverAddress())
+        int code = new AgentSession(config, () -> ManagedChannelBuilder.forTarget(config.serverAddress())
                 .usePlaintext()
                 .keepAliveTime(30, TimeUnit.SECONDS)
-                .build();
-        int code;
-        try {
-            code = new AgentSession(config, channel).run();
-        } finally {
-            channel.shutdownNow();
-        }
+                .build()).run();
         System.exit(code);
     }
 }

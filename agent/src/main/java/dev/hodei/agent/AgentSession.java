@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One agent's conversation with the control plane. If the stream breaks after registration, the
@@ -37,7 +38,9 @@ final class AgentSession implements MessageSink {
     private record Event(int generation, Object payload) {}
 
     private final AgentConfig config;
-    private final ManagedChannel channel;
+    private final Supplier<ManagedChannel> channels;
+    private volatile ManagedChannel channel;
+    private int failedAttempts;
     private final BlockingQueue<Event> inbox = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-timers");
@@ -64,9 +67,10 @@ final class AgentSession implements MessageSink {
     private long disconnectedAt;
     private long backoffMs;
 
-    AgentSession(AgentConfig config, ManagedChannel channel) {
+    AgentSession(AgentConfig config, Supplier<ManagedChannel> channels) {
         this.config = config;
-        this.channel = channel;
+        this.channels = channels;
+        this.channel = channels.get();
     }
 
     int run() {
@@ -82,6 +86,7 @@ final class AgentSession implements MessageSink {
                 lock.notifyAll();
             }
             timers.shutdownNow();
+            channel.shutdownNow();
             JobRun job = running;
             if (job != null) job.kill();
         }
@@ -169,6 +174,7 @@ final class AgentSession implements MessageSink {
                 if (pendingResult != null) write(AgentMessage.newBuilder().setResult(pendingResult).build());
             }
             disconnectedAt = 0;
+            failedAttempts = 0;
             open = true;
             lock.notifyAll();
         }
@@ -191,7 +197,14 @@ final class AgentSession implements MessageSink {
         // Before registering, the OTP is still unused (the server consumes it in the same
         // statement that accepts it), so it may be presented again; afterwards, the session.
         String session = sessionToken;
+        boolean freshChannel = ++failedAttempts % 3 == 0;
         timers.schedule(() -> {
+            if (freshChannel) {
+                // a channel can stay in TRANSIENT_FAILURE after a long outage: start over with a new one
+                ManagedChannel old = channel;
+                channel = channels.get();
+                old.shutdownNow();
+            }
             channel.resetConnectBackoff();
             connect(session == null ? Register.newBuilder().setOtpToken(config.otpToken())
                     : Register.newBuilder().setSessionToken(session));

@@ -7,7 +7,6 @@ import hodei.v1.Registered;
 import hodei.v1.RunJob;
 import hodei.v1.ServerMessage;
 import hodei.v1.WorkerAgentServiceGrpc;
-import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -31,12 +30,11 @@ final class WarmUp {
             AgentSession.log("warm-up: " + e.getMessage());
             return;
         }
-        ManagedChannel channel = ManagedChannelBuilder.forTarget("127.0.0.1:" + server.getPort()).usePlaintext().build();
+        String address = "127.0.0.1:" + server.getPort();
         try {
-            new AgentSession(new AgentConfig("127.0.0.1:" + server.getPort(), "00000000-0000-0000-0000-000000000000",
-                    "warm-up", "warm-up", true), channel).run();
+            new AgentSession(new AgentConfig(address, "00000000-0000-0000-0000-000000000000", "warm-up", "warm-up", true),
+                    () -> ManagedChannelBuilder.forTarget(address).usePlaintext().build()).run();
         } finally {
-            channel.shutdownNow();
             server.shutdownNow();
         }
     }

@@ -3,11 +3,9 @@ package dev.hodei.providers.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
-import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
 import dev.hodei.testing.Eventually;
-import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -27,33 +25,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The Docker provider on the real engine: containers made per job, found by ID, destroyed at once. */
-@ControlPlaneTest
-class DockerProviderIT {
+class DockerProviderIT extends ControlPlaneIT {
 
-    @Autowired GrpcServer grpc;
-    @Autowired JdbcTemplate jdbc;
-    @Autowired ControlPlaneIdentity identity;
     @LocalServerPort int httpPort;
 
-    TestClient client;
-
     @BeforeEach
-    void connect() {
+    void requireDocker() {
         Docker.require();
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        if (client != null) client.close();
     }
 
     @AfterAll

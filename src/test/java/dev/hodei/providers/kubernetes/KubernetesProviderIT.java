@@ -2,13 +2,10 @@ package dev.hodei.providers.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
-import dev.hodei.testing.ControlPlaneTest;
+import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
 import dev.hodei.testing.Eventually;
 import dev.hodei.testing.KubernetesMock;
-import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -22,32 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The Kubernetes provider against fabric8's API mock, with the test playing kubelet. */
-@ControlPlaneTest
-class KubernetesProviderIT {
+class KubernetesProviderIT extends ControlPlaneIT {
 
-    @Autowired GrpcServer grpc;
-    @Autowired JdbcTemplate jdbc;
-    @Autowired ControlPlaneIdentity identity;
-
-    TestClient client;
     final KubernetesMock k8s = KubernetesMock.get();
-
-    @BeforeEach
-    void connect() {
-        client = new TestClient(grpc.port());
-    }
-
-    @AfterEach
-    void disconnect() {
-        client.close();
-    }
 
     @AfterAll
     static void noPodLeft() {
