@@ -22,7 +22,14 @@ try {
   for (const route of ['pending-jobs', 'provision-worker', 'job-completed', 'destroy-worker', 'worker-gc']) {
     if (!text.includes(route)) throw new Error(`route ${route} not shown`);
   }
-  console.log(`hawtio-check: logged in, Camel routes listed, screenshot ${out}`);
+  // the diagram of the completion route
+  await page.click('text=job-completed >> nth=0');
+  await page.click('text=Route Diagram');
+  await page.waitForSelector('text=job-result', { timeout: 30000 });
+  await page.waitForTimeout(2000);
+  const diagram = out.replace(/\.png$/, '-diagram.png');
+  await page.screenshot({ path: diagram, fullPage: false });
+  console.log(`hawtio-check: logged in, Camel routes listed (${out}), route diagram shown (${diagram})`);
 } finally {
   await browser.close();
 }
