@@ -1,5 +1,6 @@
 package dev.hodei.cli;
 
+import java.util.Optional;
 import hodei.v1.GetJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobServiceGrpc;
@@ -108,11 +109,11 @@ class BenchCommand implements Callable<Integer> {
     }
 
     /** Result received (worker terminated) to resource gone, from the worker row. */
-    private static java.util.Optional<Double> destroyLatency(LocalControlPlane local, String workerId) {
+    private static Optional<Double> destroyLatency(LocalControlPlane local, String workerId) {
         for (int i = 0; i < 50; i++) { // the destroy runs right after the result; give it a moment
             List<Double> v = local.jdbc().queryForList("SELECT extract(epoch FROM destroyed_at - terminated_at)::float8 "
                     + "FROM workers WHERE id = ?::uuid AND destroyed_at IS NOT NULL", Double.class, workerId);
-            if (!v.isEmpty()) return java.util.Optional.of(v.get(0));
+            if (!v.isEmpty()) return Optional.of(v.get(0));
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -120,7 +121,7 @@ class BenchCommand implements Callable<Integer> {
                 break;
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static double time(String... command) throws Exception {

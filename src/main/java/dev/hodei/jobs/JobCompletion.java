@@ -1,5 +1,7 @@
 package dev.hodei.jobs;
 
+import java.time.Duration;
+import dev.hodei.server.HodeiProperties;
 import dev.hodei.agentapi.WorkerGateway;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.Ack;
@@ -25,11 +27,11 @@ public class JobCompletion {
     private final JobStore jobs;
     private final WorkerStore workers;
     private final WorkerGateway gateway;
-    private final java.time.Duration retryBackoff;
-    private final java.time.Duration retryBackoffCap;
+    private final Duration retryBackoff;
+    private final Duration retryBackoffCap;
 
     public JobCompletion(JobStore jobs, WorkerStore workers, WorkerGateway gateway,
-                         dev.hodei.server.HodeiProperties props) {
+                         HodeiProperties props) {
         this.jobs = jobs;
         this.workers = workers;
         this.gateway = gateway;

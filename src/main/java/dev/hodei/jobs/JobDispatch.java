@@ -1,5 +1,6 @@
 package dev.hodei.jobs;
 
+import dev.hodei.integrations.LifecycleEvents;
 import dev.hodei.agentapi.WorkerGateway;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.WorkerStore;
@@ -23,11 +24,11 @@ public class JobDispatch {
     private final WorkerGateway gateway;
     private final MeterRegistry meters;
     private final Duration retryBackoff;
-    private final dev.hodei.integrations.LifecycleEvents events;
+    private final LifecycleEvents events;
     private final Duration retryBackoffCap;
 
     public JobDispatch(JobStore jobs, WorkerStore workers, WorkerGateway gateway, MeterRegistry meters,
-                       HodeiProperties props, dev.hodei.integrations.LifecycleEvents events) {
+                       HodeiProperties props, LifecycleEvents events) {
         this.events = events;
         this.retryBackoff = props.jobs().retryBackoff();
         this.retryBackoffCap = props.jobs().retryBackoffCap();
