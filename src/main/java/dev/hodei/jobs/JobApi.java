@@ -157,21 +157,23 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
         FlowControl<LogChunk> out = new FlowControl<>((ServerCallStreamObserver<LogChunk>) response);
         followers.execute(() -> out.run(() -> {
             long next = Math.max(1, request.getFromSequence());
-            while (!out.cancelled()) {
-                long version = signals.version(jobId);
-                // Logs are stored before the result that ends the job, so once the job is seen
-                // terminal, draining what is stored delivers everything.
-                boolean ended = !request.getFollow() || jobs.find(jobId).orElseThrow().state().isTerminal();
-                List<LogChunk> chunks;
-                do {
-                    chunks = logs.read(jobId, next, LOG_PAGE);
-                    for (LogChunk c : chunks) {
-                        out.send(c);
-                        next = c.getSequence() + 1;
-                    }
-                } while (chunks.size() == LOG_PAGE && !out.cancelled());
-                if (ended) break;
-                signals.awaitChange(jobId, version, FOLLOW_POLL_MS);
+            try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
+                while (!out.cancelled()) {
+                    long version = changes.version();
+                    // Logs are stored before the result that ends the job, so once the job is seen
+                    // terminal, draining what is stored delivers everything.
+                    boolean ended = !request.getFollow() || jobs.find(jobId).orElseThrow().state().isTerminal();
+                    List<LogChunk> chunks;
+                    do {
+                        chunks = logs.read(jobId, next, LOG_PAGE);
+                        for (LogChunk c : chunks) {
+                            out.send(c);
+                            next = c.getSequence() + 1;
+                        }
+                    } while (chunks.size() == LOG_PAGE && !out.cancelled());
+                    if (ended) break;
+                    changes.awaitChange(version, FOLLOW_POLL_MS);
+                }
             }
         }));
     }
@@ -188,15 +190,17 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
         FlowControl<JobEvent> out = new FlowControl<>((ServerCallStreamObserver<JobEvent>) response);
         followers.execute(() -> out.run(() -> {
             long after = 0;
-            while (!out.cancelled()) {
-                long version = signals.version(jobId);
-                boolean ended = request.getHistoryOnly() || jobs.find(jobId).orElseThrow().state().isTerminal();
-                for (JobStore.Event e : jobs.eventsAfter(jobId, after)) {
-                    out.send(toProto(e));
-                    after = e.id();
+            try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
+                while (!out.cancelled()) {
+                    long version = changes.version();
+                    boolean ended = request.getHistoryOnly() || jobs.find(jobId).orElseThrow().state().isTerminal();
+                    for (JobStore.Event e : jobs.eventsAfter(jobId, after)) {
+                        out.send(toProto(e));
+                        after = e.id();
+                    }
+                    if (ended) break;
+                    changes.awaitChange(version, FOLLOW_POLL_MS);
                 }
-                if (ended) break;
-                signals.awaitChange(jobId, version, FOLLOW_POLL_MS);
             }
         }));
     }

@@ -8,43 +8,72 @@ import org.springframework.stereotype.Component;
 /**
  * Wakes log and event followers when something changed for a job. PostgreSQL stays the source
  * of truth: a signal only says "query again", and followers re-query on a timeout anyway, so a
- * lost signal costs latency, never data.
+ * lost signal costs latency, never data. A job is tracked only while someone follows it.
  */
 @Component
 public class JobSignals {
 
-    private final Map<UUID, long[]> versions = new ConcurrentHashMap<>();
+    private static final class Entry {
+        int followers; // changed only inside ConcurrentHashMap.compute
+        long version;  // guarded by the entry's monitor
+    }
 
-    public long version(UUID jobId) {
-        long[] v = versions.computeIfAbsent(jobId, k -> new long[1]);
-        synchronized (v) {
-            return v[0];
+    private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
+
+    /** A follower's view of one job's changes; close it when the follower ends. */
+    public final class Subscription implements AutoCloseable {
+        private final UUID jobId;
+        private final Entry entry;
+
+        private Subscription(UUID jobId, Entry entry) {
+            this.jobId = jobId;
+            this.entry = entry;
         }
+
+        public long version() {
+            synchronized (entry) {
+                return entry.version;
+            }
+        }
+
+        /** Waits until the job changes after {@code seen}, or the timeout passes. */
+        public void awaitChange(long seen, long timeoutMs) throws InterruptedException {
+            long deadline = System.currentTimeMillis() + timeoutMs;
+            synchronized (entry) {
+                while (entry.version == seen) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) return;
+                    entry.wait(left);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            entries.computeIfPresent(jobId, (k, e) -> --e.followers == 0 ? null : e);
+        }
+    }
+
+    public Subscription subscribe(UUID jobId) {
+        Entry entry = entries.compute(jobId, (k, e) -> {
+            Entry x = e == null ? new Entry() : e;
+            x.followers++;
+            return x;
+        });
+        return new Subscription(jobId, entry);
     }
 
     public void signal(UUID jobId) {
-        long[] v = versions.get(jobId);
-        if (v == null) return;
-        synchronized (v) {
-            v[0]++;
-            v.notifyAll();
+        Entry e = entries.get(jobId);
+        if (e == null) return;
+        synchronized (e) {
+            e.version++;
+            e.notifyAll();
         }
     }
 
-    /** Waits until the job's version moves past {@code seen}, or the timeout passes. */
-    public void awaitChange(UUID jobId, long seen, long timeoutMs) throws InterruptedException {
-        long[] v = versions.computeIfAbsent(jobId, k -> new long[1]);
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        synchronized (v) {
-            while (v[0] == seen) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) return;
-                v.wait(left);
-            }
-        }
-    }
-
-    public void forget(UUID jobId) {
-        versions.remove(jobId);
+    /** Jobs currently followed (for tests and diagnostics). */
+    int followed() {
+        return entries.size();
     }
 }
