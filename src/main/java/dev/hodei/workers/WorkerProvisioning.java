@@ -7,7 +7,6 @@ import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.HodeiProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
@@ -28,17 +27,15 @@ public class WorkerProvisioning {
     private final BootstrapTokens tokens;
     private final Providers providers;
     private final ControlPlaneIdentity identity;
-    private final HodeiProperties props;
     private final MeterRegistry meters;
 
     public WorkerProvisioning(JobStore jobs, WorkerStore workers, BootstrapTokens tokens, Providers providers,
-                              ControlPlaneIdentity identity, HodeiProperties props, MeterRegistry meters) {
+                              ControlPlaneIdentity identity, MeterRegistry meters) {
         this.jobs = jobs;
         this.workers = workers;
         this.tokens = tokens;
         this.providers = providers;
         this.identity = identity;
-        this.props = props;
         this.meters = meters;
     }
 
@@ -62,12 +59,14 @@ public class WorkerProvisioning {
                 .tag("provider", provider).register(meters));
     }
 
-    /** The provider failed: the worker is finished and the job's attempt fails with the provider's reason. */
-    public void failed(WorkerLaunch launch, Exception cause) {
+    /**
+     * The provider failed: the worker is finished. Returns the reason, with which the route fails
+     * the job's attempt once whatever the provider did start has been destroyed.
+     */
+    public String failed(WorkerLaunch launch, Exception cause) {
         String reason = "PROVISIONING_FAILED: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
         log.warn("Provisioning {} failed: {}", launch, reason);
         workers.markTerminated(launch.workerId(), reason);
-        jobs.failAttempt(launch.jobId(), launch.attempt(), Set.of(JobState.PROVISIONING), reason,
-                props.jobs().retryBackoff(), props.jobs().retryBackoffCap());
+        return reason;
     }
 }
