@@ -85,13 +85,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                 log.error("Handling {} from worker {} failed; closing its stream so it resends", message.getKindCase(),
                         workerId, e);
                 gateway.detach(workerId, stream);
-                synchronized (stream) {
-                    try {
-                        stream.onError(Status.UNAVAILABLE.withDescription("try again").asRuntimeException());
-                    } catch (RuntimeException ignored) {
-                        // already closed
-                    }
-                }
+                WorkerGateway.fail(stream, Status.UNAVAILABLE.withDescription("try again"));
             }
         }
 
@@ -144,13 +138,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         @Override
         public void onCompleted() {
             closed();
-            synchronized (stream) { // WorkerGateway writes under the same lock
-                try {
-                    stream.onCompleted();
-                } catch (RuntimeException ignored) {
-                    // already closed by the gateway
-                }
-            }
+            WorkerGateway.complete(stream);
         }
 
         private void closed() {

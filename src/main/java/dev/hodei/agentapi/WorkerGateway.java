@@ -1,6 +1,7 @@
 package dev.hodei.agentapi;
 
 import hodei.v1.ServerMessage;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.UUID;
@@ -54,12 +55,24 @@ public class WorkerGateway {
         if (stream != null) complete(stream);
     }
 
-    private static void complete(StreamObserver<ServerMessage> stream) {
+    /** Ends a stream from the server side, under the lock every write to it takes. */
+    static void complete(StreamObserver<ServerMessage> stream) {
         synchronized (stream) {
             try {
                 stream.onCompleted();
             } catch (RuntimeException ignored) {
-                // already closed by the peer
+                // already closed
+            }
+        }
+    }
+
+    /** Fails a stream with {@code status}, under the lock every write to it takes. */
+    static void fail(StreamObserver<ServerMessage> stream, Status status) {
+        synchronized (stream) {
+            try {
+                stream.onError(status.asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // already closed
             }
         }
     }
