@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code hodei}: the control plane and its client in one command. */
 @Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
         description = "Hodei Jobs: run shell jobs on ephemeral workers.",
-        subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, DemoCommand.class,
+        subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, TemplateCommands.class,
+                ScheduleCommands.class, DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public class HodeiCli {
 
@@ -20,6 +21,10 @@ public class HodeiCli {
             if (e instanceof io.grpc.StatusRuntimeException s) {
                 cmd.getErr().println("hodei: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
                 return s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE ? 69 : 65;
+            }
+            if (e instanceof IllegalArgumentException bad) { // a file or option the user gave
+                cmd.getErr().println("hodei: " + bad.getMessage());
+                return 64;
             }
             throw e;
         });

@@ -84,5 +84,12 @@ final class JobOutput {
         if (job.hasStartedAt()) out.printf("started:   %s%n", instant(job.getStartedAt()));
         if (job.hasFinishedAt()) out.printf("finished:  %s (%s)%n", instant(job.getFinishedAt()), duration(job));
         if (!job.getSpec().getLabelsMap().isEmpty()) out.printf("labels:    %s%n", job.getSpec().getLabelsMap());
+        if (job.hasRun()) {
+            hodei.v1.TemplateRun r = job.getRun();
+            out.printf("template:  %s v%d, run %d%n", r.getTemplateName(), r.getTemplateVersion(), r.getRunNumber());
+            out.printf("trigger:   %s (%s)%n", r.getTrigger().name().substring("TRIGGER_".length()).toLowerCase(),
+                    r.getTriggeredBy());
+            if (!r.getParametersMap().isEmpty()) out.printf("params:    %s%n", new java.util.TreeMap<>(r.getParametersMap()));
+        }
     }
 }

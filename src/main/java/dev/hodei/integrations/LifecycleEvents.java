@@ -44,6 +44,11 @@ public class LifecycleEvents {
         if (job.exitCode() != null) body.put("exitCode", job.exitCode());
         if (job.failureReason() != null) body.put("failureReason", job.failureReason());
         if (job.workerId() != null) body.put("workerId", job.workerId().toString());
+        if (job.run() != null) {
+            body.put("template", job.run().getTemplateName());
+            body.put("runNumber", job.run().getRunNumber());
+            body.put("trigger", job.run().getTrigger().name().substring("TRIGGER_".length()));
+        }
         body.put("time", Instant.now().toString());
         Map<String, Object> headers = new HashMap<>();
         headers.put("hodeiEvent", event);
@@ -51,6 +56,10 @@ public class LifecycleEvents {
         headers.put("hodeiJobState", job.state().name());
         headers.put("hodeiProvider", job.provider());
         if (job.exitCode() != null) headers.put("hodeiExitCode", job.exitCode());
+        if (job.run() != null) headers.put("hodeiTemplate", job.run().getTemplateName());
+        if (job.run() != null && !job.run().getScheduleId().isEmpty()) {
+            headers.put("hodeiScheduleId", job.run().getScheduleId());
+        }
         publish(body, headers);
     }
 

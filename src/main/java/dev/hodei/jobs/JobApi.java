@@ -1,7 +1,7 @@
 package dev.hodei.jobs;
 
 import dev.hodei.logs.JobLogStore;
-import dev.hodei.server.HodeiProperties;
+import dev.hodei.server.UnaryResponse;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.CancelJobRequest;
@@ -31,35 +31,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.ProducerTemplate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** The client API ({@code hodei.v1.JobService}). */
 @Component
 public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
-    private static final Logger log = LoggerFactory.getLogger(JobApi.class);
     private static final int LOG_PAGE = 500;
     private static final long FOLLOW_POLL_MS = 1000;
 
     private final JobStore jobs;
     private final JobLogStore logs;
     private final JobSignals signals;
-    private final JobSpecValidator validator;
-    private final HodeiProperties.Jobs defaults;
+    private final JobSubmission submission;
     private final ProducerTemplate camel;
     private final WorkerStore workers;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
 
-    public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSpecValidator validator,
-                  HodeiProperties props, ProducerTemplate camel, WorkerStore workers) {
+    public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSubmission submission,
+                  ProducerTemplate camel, WorkerStore workers) {
         this.workers = workers;
         this.jobs = jobs;
         this.logs = logs;
         this.signals = signals;
-        this.validator = validator;
-        this.defaults = props.jobs();
+        this.submission = submission;
         this.camel = camel;
     }
 
@@ -70,28 +65,16 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void submitJob(SubmitJobRequest request, StreamObserver<SubmitJobResponse> response) {
-        respond(response, () -> {
-            JobSpec spec = request.getSpec();
-            List<String> violations = validator.violations(spec, request.getIdempotencyKey());
-            if (!violations.isEmpty()) {
-                throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations)).asRuntimeException();
-            }
-            String provider = spec.getProvider().isEmpty() ? defaults.defaultProvider() : spec.getProvider();
-            int maxAttempts = spec.getMaxAttempts() == 0 ? defaults.defaultMaxAttempts() : spec.getMaxAttempts();
-            long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
-                    : spec.getRunTimeoutSeconds();
-            JobStore.Submitted s = jobs.submit(spec, request.getIdempotencyKey(), provider, maxAttempts, timeout);
-            if (s.created()) {
-                log.info("Job {} submitted ({} on {})", s.job().id(), describe(spec), provider);
-                camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", s.job().id());
-            }
+        UnaryResponse.send(response, () -> {
+            JobStore.Submitted s = submission.submit(request.getSpec(), request.getIdempotencyKey(), null);
+            submission.wake(s);
             return SubmitJobResponse.newBuilder().setJob(s.job().toProto()).setCreated(s.created()).build();
         });
     }
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> response) {
-        respond(response, () -> {
+        UnaryResponse.send(response, () -> {
             JobRecord job = existing(request.getId());
             Job.Builder out = job.toProto().toBuilder();
             if (job.workerId() != null) {
@@ -103,7 +86,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
-        respond(response, () -> {
+        UnaryResponse.send(response, () -> {
             int size = request.getPageSize() == 0 ? 50 : request.getPageSize();
             if (size < 0 || size > 500) {
                 throw Status.INVALID_ARGUMENT.withDescription("page_size: must be between 1 and 500").asRuntimeException();
@@ -138,7 +121,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
-        respond(response, () -> {
+        UnaryResponse.send(response, () -> {
             JobRecord job = existing(request.getId());
             camel.sendBodyAndHeader("direct:cancel-job", request.getReason(), "jobId", job.id());
             return jobs.find(job.id()).orElseThrow().toProto();
@@ -228,25 +211,9 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
         return b.build();
     }
 
-    static String describe(JobSpec spec) {
+    public static String describe(JobSpec spec) {
         String cmd = spec.hasArgv() ? String.join(" ", spec.getArgv().getArgsList()) : spec.getShell();
         return cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd;
-    }
-
-    private interface Call<T> {
-        T get();
-    }
-
-    private static <T> void respond(StreamObserver<T> response, Call<T> call) {
-        try {
-            response.onNext(call.get());
-            response.onCompleted();
-        } catch (StatusRuntimeException e) {
-            response.onError(e);
-        } catch (RuntimeException e) {
-            log.error("JobService call failed", e);
-            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
-        }
     }
 
     private static final class FollowerThreads implements java.util.concurrent.ThreadFactory {

@@ -2,6 +2,7 @@ package dev.hodei.jobs;
 
 import dev.hodei.integrations.LifecycleEvents;
 import dev.hodei.agentapi.WorkerGateway;
+import dev.hodei.secrets.SecretCipher;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.RunJob;
@@ -19,6 +20,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobDispatch {
 
+    // Shorter values ("1", "yes") would mask ordinary output and reveal little if shown.
+    private static final int MIN_REDACTED = 3;
+
     private final JobStore jobs;
     private final WorkerStore workers;
     private final WorkerGateway gateway;
@@ -26,9 +30,11 @@ public class JobDispatch {
     private final Duration retryBackoff;
     private final LifecycleEvents events;
     private final Duration retryBackoffCap;
+    private final SecretCipher cipher;
 
     public JobDispatch(JobStore jobs, WorkerStore workers, WorkerGateway gateway, MeterRegistry meters,
-                       HodeiProperties props, LifecycleEvents events) {
+                       HodeiProperties props, LifecycleEvents events, SecretCipher cipher) {
+        this.cipher = cipher;
         this.events = events;
         this.retryBackoff = props.jobs().retryBackoff();
         this.retryBackoffCap = props.jobs().retryBackoffCap();
@@ -42,6 +48,14 @@ public class JobDispatch {
     public boolean dispatch(UUID workerId, UUID jobId) {
         JobRecord job = jobs.find(jobId).orElse(null);
         if (job == null || job.state() != JobState.PROVISIONING) return false;
+        Map<String, String> secrets;
+        try {
+            secrets = cipher.open(job.secretEnv());
+        } catch (SecretCipher.SecretUnavailable e) {
+            jobs.transition(jobId, Set.of(JobState.PROVISIONING), JobState.FAILED, e.getMessage(), job.attempt(),
+                    "failure_reason = :why, finished_at = now()", Map.of("why", e.getMessage()));
+            return false;
+        }
         if (jobs.transition(jobId, Set.of(JobState.PROVISIONING), JobState.RUNNING, "dispatched to worker " + workerId,
                 job.attempt(), "worker_id = :worker, started_at = now()", Map.of("worker", workerId)).isEmpty()) {
             return false;
@@ -50,7 +64,9 @@ public class JobDispatch {
         boolean sent = gateway.send(workerId, ServerMessage.newBuilder().setRunJob(RunJob.newBuilder()
                 .setJobId(jobId.toString())
                 .setAttempt(job.attempt())
-                .setSpec(job.spec())
+                // secrets join the env only on the way to the agent, which masks them in the output
+                .setSpec(job.spec().toBuilder().putAllEnv(secrets))
+                .addAllRedact(secrets.values().stream().filter(v -> v.length() >= MIN_REDACTED).distinct().toList())
                 .setRunTimeoutSeconds(job.runTimeoutSeconds())).build());
         if (!sent) {
             jobs.failAttempt(jobId, job.attempt(), Set.of(JobState.RUNNING),

@@ -1,12 +1,18 @@
 package dev.hodei.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
+import hodei.v1.TemplateRun;
+import hodei.v1.Trigger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** One row of {@code jobs}. */
@@ -26,9 +32,16 @@ public record JobRecord(
         boolean cancelRequested,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        // Null unless the job is a template run.
+        TemplateRun run,
+        // Secret parameters, encrypted (SecretCipher); null when there are none.
+        byte[] secretEnv) {
 
-    static JobRecord map(ResultSet rs, int row) throws SQLException {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
+
+    public static JobRecord map(ResultSet rs, int row) throws SQLException {
         try {
             int exit = rs.getInt("exit_code");
             return new JobRecord(
@@ -47,10 +60,38 @@ public record JobRecord(
                     rs.getBoolean("cancel_requested"),
                     instant(rs, "created_at"),
                     instant(rs, "started_at"),
-                    instant(rs, "finished_at"));
+                    instant(rs, "finished_at"),
+                    run(rs),
+                    rs.getBytes("secret_env"));
         } catch (InvalidProtocolBufferException e) {
             throw new SQLException("jobs.spec is not a hodei.v1.JobSpec", e);
         }
+    }
+
+    private static TemplateRun run(ResultSet rs) throws SQLException {
+        String templateName = rs.getString("template_name");
+        if (templateName == null) return null;
+        TemplateRun.Builder b = TemplateRun.newBuilder()
+                .setTemplateName(templateName)
+                .setTemplateVersion(rs.getInt("template_version"))
+                .setRunNumber(rs.getLong("run_number"))
+                .setTrigger(Trigger.valueOf("TRIGGER_" + rs.getString("run_trigger")));
+        UUID templateId = rs.getObject("template_id", UUID.class);
+        if (templateId != null) b.setTemplateId(templateId.toString());
+        if (rs.getString("triggered_by") != null) b.setTriggeredBy(rs.getString("triggered_by"));
+        UUID scheduleId = rs.getObject("schedule_id", UUID.class);
+        if (scheduleId != null) b.setScheduleId(scheduleId.toString());
+        Instant fire = instant(rs, "scheduled_fire_at");
+        if (fire != null) b.setScheduledFireTime(timestamp(fire));
+        String params = rs.getString("parameters");
+        if (params != null) {
+            try {
+                b.putAllParameters(JSON.readValue(params, PARAMS));
+            } catch (JsonProcessingException e) {
+                throw new SQLException("jobs.parameters is not a JSON object", e);
+            }
+        }
+        return b.build();
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -73,6 +114,7 @@ public record JobRecord(
         if (workerId != null) b.setWorkerId(workerId.toString());
         if (startedAt != null) b.setStartedAt(timestamp(startedAt));
         if (finishedAt != null) b.setFinishedAt(timestamp(finishedAt));
+        if (run != null) b.setRun(run);
         return b.build();
     }
 

@@ -47,7 +47,20 @@ public class JobStore {
     /** A job accepted by {@link JobStore#submit}; {@code created} is false when the idempotency key matched. */
     public record Submitted(JobRecord job, boolean created) {}
 
+    /**
+     * What links a job to the template it runs: written with the job, never changed. Parameters are
+     * already redacted; secrets travel only in {@code secretEnv}, encrypted.
+     */
+    public record RunLink(UUID templateId, String templateName, int templateVersion, long runNumber, String trigger,
+                          String triggeredBy, UUID scheduleId, Instant scheduledFireAt,
+                          Map<String, String> parameters, byte[] secretEnv) {}
+
     public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds) {
+        return submit(spec, idempotencyKey, provider, maxAttempts, runTimeoutSeconds, null);
+    }
+
+    public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds,
+                            RunLink run) {
         UUID id = UUID.randomUUID();
         String key = idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
         MapSqlParameterSource p = new MapSqlParameterSource()
@@ -60,14 +73,29 @@ public class JobStore {
                 .addValue("labels", toJson(spec.getLabelsMap()))
                 .addValue("maxAttempts", maxAttempts)
                 .addValue("timeout", runTimeoutSeconds)
-                .addValue("queueTimeout", spec.getQueueTimeoutSeconds());
+                .addValue("queueTimeout", spec.getQueueTimeoutSeconds())
+                .addValue("templateId", run == null ? null : run.templateId())
+                .addValue("templateName", run == null ? null : run.templateName())
+                .addValue("templateVersion", run == null ? null : run.templateVersion())
+                .addValue("runNumber", run == null ? null : run.runNumber())
+                .addValue("trigger", run == null ? null : run.trigger())
+                .addValue("triggeredBy", run == null ? null : run.triggeredBy())
+                .addValue("scheduleId", run == null ? null : run.scheduleId())
+                .addValue("fireAt", run == null || run.scheduledFireAt() == null ? null
+                        : java.sql.Timestamp.from(run.scheduledFireAt()), java.sql.Types.TIMESTAMP)
+                .addValue("parameters", run == null ? null : toJson(run.parameters()))
+                .addValue("secretEnv", run == null ? null : run.secretEnv(), java.sql.Types.BINARY);
         Integer inserted = jdbc.queryForObject("""
                 WITH ins AS (
                     INSERT INTO jobs (id, idempotency_key, name, spec, state, provider, priority, labels,
-                                      max_attempts, run_timeout_s, queue_deadline)
+                                      max_attempts, run_timeout_s, queue_deadline,
+                                      template_id, template_name, template_version, run_number, run_trigger,
+                                      triggered_by, schedule_id, scheduled_fire_at, parameters, secret_env)
                     VALUES (:id, :key, :name, :spec, 'PENDING', :provider, :priority, CAST(:labels AS jsonb),
                             :maxAttempts, :timeout,
-                            CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END)
+                            CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END,
+                            :templateId, :templateName, :templateVersion, :runNumber, :trigger,
+                            :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv)
                     ON CONFLICT (idempotency_key) DO NOTHING
                     RETURNING id),
                 ev AS (
@@ -83,6 +111,11 @@ public class JobStore {
         JobRecord existing = jdbc.queryForObject("SELECT * FROM jobs WHERE idempotency_key = :key",
                 Map.of("key", key), JobRecord::map);
         return new Submitted(existing, false);
+    }
+
+    public Optional<JobRecord> findByIdempotencyKey(String key) {
+        return jdbc.query("SELECT * FROM jobs WHERE idempotency_key = :key", Map.of("key", key), JobRecord::map)
+                .stream().findFirst();
     }
 
     public Optional<JobRecord> find(UUID id) {

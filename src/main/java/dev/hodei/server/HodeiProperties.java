@@ -14,7 +14,18 @@ public record HodeiProperties(
         @DefaultValue Grpc grpc,
         @DefaultValue Jobs jobs,
         @DefaultValue Workers workers,
-        @DefaultValue Providers providers) {
+        @DefaultValue Providers providers,
+        @DefaultValue Secrets secrets,
+        @DefaultValue Schedules schedules) {
+
+    /** {@code key}: base64 of a 256-bit AES key; empty = {@code <home>/secrets.key}, created on first use. */
+    public record Secrets(@DefaultValue("") String key) {}
+
+    /**
+     * {@code syncIntervalMs}: how often each control plane brings its cron routes in line with the
+     * {@code schedules} table (changes made through this instance apply at once).
+     */
+    public record Schedules(@DefaultValue("5000") long syncIntervalMs) {}
 
     public record Grpc(@DefaultValue("50051") int port) {}
 

@@ -8,6 +8,7 @@ import hodei.v1.JobSpec;
 import hodei.v1.LogChunk;
 import hodei.v1.StreamLogsRequest;
 import hodei.v1.SubmitJobRequest;
+import hodei.v1.TemplateServiceGrpc;
 import hodei.v1.WatchJobRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -20,10 +21,16 @@ public final class TestClient implements AutoCloseable {
 
     private final ManagedChannel channel;
     private final JobServiceGrpc.JobServiceBlockingStub jobs;
+    private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
 
     public TestClient(int port) {
         channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         jobs = JobServiceGrpc.newBlockingStub(channel);
+        templates = TemplateServiceGrpc.newBlockingStub(channel);
+    }
+
+    public TemplateServiceGrpc.TemplateServiceBlockingStub templates() {
+        return templates.withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
     public ManagedChannel channel() {

@@ -155,11 +155,26 @@ final class JobRun {
     private Thread pump(InputStream in, LogStream stream) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16 * 1024];
+            Redaction redaction = new Redaction(job.getRedactList());
             try (in) {
                 int n;
-                while ((n = in.read(buf)) > 0) add(stream, ByteString.copyFrom(buf, 0, n));
+                while ((n = in.read(buf)) > 0) {
+                    if (!redaction.active()) {
+                        add(stream, ByteString.copyFrom(buf, 0, n));
+                        continue;
+                    }
+                    byte[] shown = redaction.apply(buf, n);
+                    if (shown.length > 0) add(stream, ByteString.copyFrom(shown));
+                }
             } catch (IOException e) {
                 // the pipe closed: the process is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            byte[] rest = redaction.finish();
+            try {
+                if (rest.length > 0) add(stream, ByteString.copyFrom(rest));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -1,0 +1,59 @@
+package dev.hodei.jobs;
+
+import dev.hodei.server.HodeiProperties;
+import hodei.v1.JobSpec;
+import io.grpc.Status;
+import java.util.List;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts a validated spec in the queue with the server's defaults filled in; shared by
+ * {@code SubmitJob} and template runs. {@link #wake} after the submission is committed.
+ */
+@Component
+public class JobSubmission {
+
+    private static final Logger log = LoggerFactory.getLogger(JobSubmission.class);
+
+    private final JobStore jobs;
+    private final JobSpecValidator validator;
+    private final HodeiProperties.Jobs defaults;
+    private final ProducerTemplate camel;
+
+    public JobSubmission(JobStore jobs, JobSpecValidator validator, HodeiProperties props, ProducerTemplate camel) {
+        this.jobs = jobs;
+        this.validator = validator;
+        this.defaults = props.jobs();
+        this.camel = camel;
+    }
+
+    /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming each field at fault */
+    public JobStore.Submitted submit(JobSpec spec, String idempotencyKey, JobStore.RunLink run) {
+        List<String> violations = validator.violations(spec, idempotencyKey == null ? "" : idempotencyKey);
+        if (!violations.isEmpty()) {
+            throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations)).asRuntimeException();
+        }
+        String provider = spec.getProvider().isEmpty() ? defaults.defaultProvider() : spec.getProvider();
+        int maxAttempts = spec.getMaxAttempts() == 0 ? defaults.defaultMaxAttempts() : spec.getMaxAttempts();
+        long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
+                : spec.getRunTimeoutSeconds();
+        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, provider, maxAttempts, timeout, run);
+        if (s.created()) {
+            log.info("Job {} submitted ({} on {}){}", s.job().id(), JobApi.describe(spec), provider,
+                    run == null ? "" : " as run " + run.runNumber() + " of template " + run.templateName());
+        }
+        return s;
+    }
+
+    public java.util.Optional<JobRecord> existing(String idempotencyKey) {
+        return jobs.findByIdempotencyKey(idempotencyKey);
+    }
+
+    /** The claimer does not wait for its next tick. */
+    public void wake(JobStore.Submitted s) {
+        if (s.created()) camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", s.job().id());
+    }
+}

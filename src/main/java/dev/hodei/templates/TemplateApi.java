@@ -1,0 +1,329 @@
+package dev.hodei.templates;
+
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobSpecValidator;
+import dev.hodei.schedules.ScheduleStore;
+import dev.hodei.schedules.Schedules;
+import dev.hodei.server.UnaryResponse;
+import hodei.v1.CreateScheduleRequest;
+import hodei.v1.CreateTemplateRequest;
+import hodei.v1.DeleteScheduleRequest;
+import hodei.v1.DeleteScheduleResponse;
+import hodei.v1.DeleteTemplateRequest;
+import hodei.v1.DeleteTemplateResponse;
+import hodei.v1.GetScheduleRequest;
+import hodei.v1.GetTemplateRequest;
+import hodei.v1.Job;
+import hodei.v1.ListRunsRequest;
+import hodei.v1.ListRunsResponse;
+import hodei.v1.ListSchedulesRequest;
+import hodei.v1.ListSchedulesResponse;
+import hodei.v1.ListTemplatesRequest;
+import hodei.v1.ListTemplatesResponse;
+import hodei.v1.NextFireTimesRequest;
+import hodei.v1.NextFireTimesResponse;
+import hodei.v1.RetryRunRequest;
+import hodei.v1.RunScheduleNowRequest;
+import hodei.v1.RunTemplateRequest;
+import hodei.v1.Schedule;
+import hodei.v1.SetScheduleEnabledRequest;
+import hodei.v1.SetTemplateStatusRequest;
+import hodei.v1.Template;
+import hodei.v1.TemplateDefinition;
+import hodei.v1.TemplateServiceGrpc;
+import hodei.v1.TemplateStatus;
+import hodei.v1.UpdateTemplateRequest;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The reusable-jobs API ({@code hodei.v1.TemplateService}); schedules are delegated to {@link Schedules}. */
+@Component
+public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(TemplateApi.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private final TemplateStore templates;
+    private final TemplateRuns runs;
+    private final JobSpecValidator jobValidator;
+    private final Schedules schedules;
+    private final ScheduleStore scheduleStore;
+    private final TransactionTemplate tx;
+    private final ProducerTemplate camel;
+
+    public TemplateApi(TemplateStore templates, TemplateRuns runs, JobSpecValidator jobValidator, Schedules schedules,
+                       ScheduleStore scheduleStore, TransactionTemplate tx, ProducerTemplate camel) {
+        this.templates = templates;
+        this.runs = runs;
+        this.jobValidator = jobValidator;
+        this.schedules = schedules;
+        this.scheduleStore = scheduleStore;
+        this.tx = tx;
+        this.camel = camel;
+    }
+
+    @Override
+    public void createTemplate(CreateTemplateRequest request, StreamObserver<Template> response) {
+        UnaryResponse.send(response, () -> {
+            TemplateDefinition def = request.getDefinition();
+            checkDefinition(def);
+            UUID id = UUID.randomUUID();
+            Boolean created = tx.execute(s -> templates.create(id, def));
+            if (!Boolean.TRUE.equals(created)) {
+                throw Status.ALREADY_EXISTS.withDescription("definition.name: a template named " + def.getName()
+                        + " exists; update it to add a version").asRuntimeException();
+            }
+            log.info("Template {} created", def.getName());
+            return toProto(existing(id.toString()), 0);
+        });
+    }
+
+    @Override
+    public void updateTemplate(UpdateTemplateRequest request, StreamObserver<Template> response) {
+        UnaryResponse.send(response, () -> {
+            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            TemplateDefinition def = request.getDefinition();
+            if (!def.getName().isEmpty() && !def.getName().equals(t.name())) {
+                throw Status.INVALID_ARGUMENT.withDescription("definition.name: '" + def.getName()
+                        + "' differs from the template's name " + t.name() + " (names do not change)").asRuntimeException();
+            }
+            def = def.toBuilder().setName(t.name()).build();
+            checkDefinition(def);
+            if (t.status().equals("ARCHIVED")) {
+                throw Status.FAILED_PRECONDITION.withDescription("template " + t.name() + " is archived").asRuntimeException();
+            }
+            TemplateDefinition accepted = def;
+            Integer version = tx.execute(s -> {
+                templates.lock(t.id());
+                return templates.addVersion(t.id(), accepted);
+            });
+            log.info("Template {} updated to version {}", t.name(), version);
+            return toProto(existing(t.id().toString()), 0);
+        });
+    }
+
+    @Override
+    public void getTemplate(GetTemplateRequest request, StreamObserver<Template> response) {
+        UnaryResponse.send(response, () -> toProto(existing(request.getTemplate()), request.getVersion()));
+    }
+
+    @Override
+    public void listTemplates(ListTemplatesRequest request, StreamObserver<ListTemplatesResponse> response) {
+        UnaryResponse.send(response, () -> {
+            int size = pageSize(request.getPageSize());
+            List<String> statuses = request.getStatusesList().stream()
+                    .filter(s -> s != TemplateStatus.TEMPLATE_STATUS_UNSPECIFIED)
+                    .map(s -> s.name().substring("TEMPLATE_STATUS_".length())).toList();
+            if (statuses.isEmpty()) statuses = List.of("ACTIVE", "DISABLED");
+            String after = request.getPageToken().isEmpty() ? null
+                    : new String(decode(request.getPageToken()), StandardCharsets.UTF_8);
+            List<TemplateStore.TemplateRow> page = templates.list(statuses, request.getLabelsMap(), size + 1, after);
+            ListTemplatesResponse.Builder out = ListTemplatesResponse.newBuilder();
+            page.stream().limit(size).forEach(t -> out.addTemplates(toProto(t, 0)));
+            if (page.size() > size) {
+                out.setNextPageToken(Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(page.get(size - 1).name().getBytes(StandardCharsets.UTF_8)));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    public void setTemplateStatus(SetTemplateStatusRequest request, StreamObserver<Template> response) {
+        UnaryResponse.send(response, () -> {
+            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            if (request.getStatus() == TemplateStatus.TEMPLATE_STATUS_UNSPECIFIED
+                    || request.getStatus() == TemplateStatus.UNRECOGNIZED) {
+                throw Status.INVALID_ARGUMENT.withDescription("status: give ACTIVE, DISABLED or ARCHIVED").asRuntimeException();
+            }
+            String status = request.getStatus().name().substring("TEMPLATE_STATUS_".length());
+            tx.executeWithoutResult(s -> {
+                templates.setStatus(t.id(), status);
+                if (status.equals("ACTIVE") && !t.status().equals("ACTIVE")) scheduleStore.restartTemplateSchedules(t.id());
+            });
+            schedulesChanged();
+            log.info("Template {}: {} -> {}", t.name(), t.status(), status);
+            return toProto(existing(t.id().toString()), 0);
+        });
+    }
+
+    @Override
+    public void deleteTemplate(DeleteTemplateRequest request, StreamObserver<DeleteTemplateResponse> response) {
+        UnaryResponse.send(response, () -> {
+            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            List<UUID> active = templates.activeRuns(t.id());
+            if (!active.isEmpty() && !request.getForce()) {
+                throw Status.FAILED_PRECONDITION.withDescription(active.size() + " run(s) of template " + t.name()
+                        + " still active; wait for them or delete with force (cancels them)").asRuntimeException();
+            }
+            for (UUID job : active) {
+                camel.sendBodyAndHeader("direct:cancel-job", "template " + t.name() + " deleted", "jobId", job);
+            }
+            templates.delete(t.id());
+            schedulesChanged();
+            log.info("Template {} deleted ({} active run(s) cancelled)", t.name(), active.size());
+            return DeleteTemplateResponse.newBuilder().setCancelledRuns(active.size()).build();
+        });
+    }
+
+    @Override
+    public void runTemplate(RunTemplateRequest request, StreamObserver<Job> response) {
+        UnaryResponse.send(response, () -> {
+            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            String kind = switch (request.getTrigger()) {
+                case TRIGGER_MANUAL -> "MANUAL";
+                case TRIGGER_UNSPECIFIED, TRIGGER_API -> "API";
+                default -> throw Status.INVALID_ARGUMENT.withDescription(
+                        "trigger: only TRIGGER_MANUAL or TRIGGER_API may be asked for").asRuntimeException();
+            };
+            if (request.getTriggeredBy().length() > 200) {
+                throw Status.INVALID_ARGUMENT.withDescription("triggered_by: longer than 200 characters").asRuntimeException();
+            }
+            String by = request.getTriggeredBy().isEmpty() ? kind.toLowerCase() : request.getTriggeredBy();
+            return runs.run(t.id(), request.getParametersMap(), TemplateRuns.Trigger.of(kind, by),
+                    request.getIdempotencyKey()).job().toProto();
+        });
+    }
+
+    @Override
+    public void retryRun(RetryRunRequest request, StreamObserver<Job> response) {
+        UnaryResponse.send(response, () -> runs.retry(existing(request.getTemplate()).id(), request.getRunNumber(),
+                request.getTriggeredBy()).job().toProto());
+    }
+
+    @Override
+    public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
+        UnaryResponse.send(response, () -> {
+            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            int size = pageSize(request.getPageSize());
+            long before = 0;
+            if (!request.getPageToken().isEmpty()) {
+                try {
+                    before = Long.parseLong(new String(decode(request.getPageToken()), StandardCharsets.UTF_8));
+                } catch (NumberFormatException e) {
+                    throw Status.INVALID_ARGUMENT.withDescription("page_token: not a token from ListRuns").asRuntimeException();
+                }
+            }
+            List<JobRecord> page = templates.runs(t.id(), size + 1, before);
+            ListRunsResponse.Builder out = ListRunsResponse.newBuilder();
+            page.stream().limit(size).forEach(j -> out.addRuns(j.toProto()));
+            if (page.size() > size) {
+                out.setNextPageToken(Base64.getUrlEncoder().withoutPadding().encodeToString(
+                        Long.toString(page.get(size - 1).run().getRunNumber()).getBytes(StandardCharsets.UTF_8)));
+            }
+            return out.build();
+        });
+    }
+
+    @Override
+    public void createSchedule(CreateScheduleRequest request, StreamObserver<Schedule> response) {
+        UnaryResponse.send(response, () -> schedules.create(request));
+    }
+
+    @Override
+    public void getSchedule(GetScheduleRequest request, StreamObserver<Schedule> response) {
+        UnaryResponse.send(response, () -> schedules.get(request.getSchedule()));
+    }
+
+    @Override
+    public void listSchedules(ListSchedulesRequest request, StreamObserver<ListSchedulesResponse> response) {
+        UnaryResponse.send(response, () -> ListSchedulesResponse.newBuilder()
+                .addAllSchedules(schedules.list(request.getTemplate())).build());
+    }
+
+    @Override
+    public void setScheduleEnabled(SetScheduleEnabledRequest request, StreamObserver<Schedule> response) {
+        UnaryResponse.send(response, () -> schedules.setEnabled(request.getSchedule(), request.getEnabled()));
+    }
+
+    @Override
+    public void deleteSchedule(DeleteScheduleRequest request, StreamObserver<DeleteScheduleResponse> response) {
+        UnaryResponse.send(response, () -> {
+            schedules.delete(request.getSchedule());
+            return DeleteScheduleResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void runScheduleNow(RunScheduleNowRequest request, StreamObserver<Job> response) {
+        UnaryResponse.send(response, () -> schedules.runNow(request.getSchedule()).toProto());
+    }
+
+    @Override
+    public void nextFireTimes(NextFireTimesRequest request, StreamObserver<NextFireTimesResponse> response) {
+        UnaryResponse.send(response, () -> NextFireTimesResponse.newBuilder().addAllTimes(
+                schedules.next(request.getSchedule(), request.getCount()).stream().map(JobRecord::timestamp).toList())
+                .build());
+    }
+
+    private void schedulesChanged() {
+        camel.asyncSend("direct:sync-schedules", e -> {});
+    }
+
+    private void checkDefinition(TemplateDefinition def) {
+        List<String> v = new ArrayList<>();
+        if (!NAME.matcher(def.getName()).matches()) {
+            v.add("definition.name: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (!def.hasJob()) {
+            v.add("definition.job: missing (the job spec the template runs)");
+        } else {
+            v.addAll(TemplateParameters.definitionViolations(def).stream().map(s -> "definition." + s).toList());
+            if (v.isEmpty()) {
+                // the spec as a run with sample values would see it: catches a missing command, bad limits
+                jobValidator.violations(TemplateParameters.sample(def), "").stream()
+                        .map(s -> s.replaceFirst("^spec\\.", "definition.job.")).forEach(v::add);
+            }
+        }
+        if (!v.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", v)).asRuntimeException();
+    }
+
+    private TemplateStore.TemplateRow existing(String ref) {
+        if (ref.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("template: give a template id or name").asRuntimeException();
+        return templates.find(ref).orElseThrow(() ->
+                Status.NOT_FOUND.withDescription("template: no template " + ref).asRuntimeException());
+    }
+
+    private Template toProto(TemplateStore.TemplateRow t, int version) {
+        int v = version == 0 ? t.latestVersion() : version;
+        TemplateDefinition def = templates.definition(t.id(), v).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("version: template " + t.name() + " has versions 1.." + t.latestVersion()).asRuntimeException());
+        return Template.newBuilder()
+                .setId(t.id().toString())
+                .setName(t.name())
+                .setStatus(TemplateStatus.valueOf("TEMPLATE_STATUS_" + t.status()))
+                .setVersion(v)
+                .setLatestVersion(t.latestVersion())
+                .setDefinition(def)
+                .setCreatedAt(JobRecord.timestamp(t.createdAt()))
+                .setUpdatedAt(JobRecord.timestamp(t.updatedAt()))
+                .setStats(templates.stats(t.id()))
+                .build();
+    }
+
+    private static int pageSize(int requested) {
+        if (requested < 0 || requested > 500) {
+            throw Status.INVALID_ARGUMENT.withDescription("page_size: must be between 1 and 500").asRuntimeException();
+        }
+        return requested == 0 ? 50 : requested;
+    }
+
+    private static byte[] decode(String token) {
+        try {
+            return Base64.getUrlDecoder().decode(token);
+        } catch (IllegalArgumentException e) {
+            throw Status.INVALID_ARGUMENT.withDescription("page_token: not a token from this call").asRuntimeException();
+        }
+    }
+}

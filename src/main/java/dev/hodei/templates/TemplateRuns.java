@@ -1,0 +1,104 @@
+package dev.hodei.templates;
+
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobSubmission;
+import dev.hodei.secrets.SecretCipher;
+import hodei.v1.Parameter;
+import hodei.v1.TemplateDefinition;
+import io.grpc.Status;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Creates runs: a job linked to its template, the version it was made from and a run number. Each
+ * run is created under the template row's lock, so numbers are gapless and an idempotency key
+ * (a schedule's fire time, say) yields one run even when two control planes ask at once.
+ */
+@Component
+public class TemplateRuns {
+
+    /** Who or what asked for a run. */
+    public record Trigger(String kind, String by, UUID scheduleId, Instant scheduledFireAt) {
+        public static Trigger of(String kind, String by) {
+            return new Trigger(kind, by, null, null);
+        }
+    }
+
+    private final TemplateStore templates;
+    private final JobSubmission submission;
+    private final SecretCipher cipher;
+    private final TransactionTemplate tx;
+
+    public TemplateRuns(TemplateStore templates, JobSubmission submission, SecretCipher cipher, TransactionTemplate tx) {
+        this.templates = templates;
+        this.submission = submission;
+        this.cipher = cipher;
+        this.tx = tx;
+    }
+
+    /**
+     * Validates the parameters against the template's latest version and queues the run.
+     *
+     * @throws io.grpc.StatusRuntimeException NOT_FOUND, FAILED_PRECONDITION (not active) or
+     *         INVALID_ARGUMENT naming each parameter at fault
+     */
+    public JobStore.Submitted run(UUID templateId, Map<String, String> parameters, Trigger trigger, String idempotencyKey) {
+        JobStore.Submitted s = tx.execute(status -> {
+            TemplateStore.TemplateRow t = templates.lock(templateId).orElseThrow(() ->
+                    Status.NOT_FOUND.withDescription("no template " + templateId).asRuntimeException());
+            if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
+                var existing = submission.existing(idempotencyKey);
+                if (existing.isPresent()) return new JobStore.Submitted(existing.get(), false);
+            }
+            if (!t.status().equals("ACTIVE")) {
+                throw Status.FAILED_PRECONDITION.withDescription("template " + t.name() + " is "
+                        + t.status().toLowerCase() + "; enable it to run it").asRuntimeException();
+            }
+            TemplateDefinition def = templates.definition(t.id(), t.latestVersion()).orElseThrow();
+            TemplateParameters.Resolved resolved;
+            try {
+                resolved = TemplateParameters.resolve(def, parameters);
+            } catch (TemplateParameters.Invalid e) {
+                throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+            }
+            long number = templates.nextRunNumber(t.id());
+            return submission.submit(resolved.spec(), idempotencyKey, new JobStore.RunLink(t.id(), t.name(),
+                    t.latestVersion(), number, trigger.kind(), trigger.by(), trigger.scheduleId(),
+                    trigger.scheduledFireAt(), resolved.shown(), cipher.seal(resolved.secretEnv())));
+        });
+        submission.wake(s);
+        return s;
+    }
+
+    /** Runs the template again with the parameters of its run {@code runNumber}, secrets included. */
+    public JobStore.Submitted retry(UUID templateId, long runNumber, String by) {
+        JobRecord earlier = templates.run(templateId, runNumber).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("no run " + runNumber + " of template " + templateId).asRuntimeException());
+        TemplateDefinition def = templates.definition(templateId, earlier.run().getTemplateVersion()).orElseThrow();
+        Map<String, String> secrets;
+        try {
+            secrets = cipher.open(earlier.secretEnv());
+        } catch (SecretCipher.SecretUnavailable e) {
+            throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
+        }
+        // on the current version: parameters it no longer declares are left out
+        TemplateStore.TemplateRow now = templates.find(templateId.toString()).orElseThrow();
+        java.util.Set<String> current = new java.util.HashSet<>();
+        templates.definition(templateId, now.latestVersion()).orElseThrow().getParametersList()
+                .forEach(p -> current.add(p.getName()));
+        Map<String, String> parameters = new HashMap<>();
+        for (Parameter p : def.getParametersList()) {
+            if (!current.contains(p.getName())) continue;
+            String value = TemplateParameters.type(p).equals("secret") ? secrets.get(p.getName())
+                    : earlier.run().getParametersMap().get(p.getName());
+            if (value != null) parameters.put(p.getName(), value);
+        }
+        String who = "retry of run " + runNumber + (by == null || by.isEmpty() ? "" : " by " + by);
+        return run(templateId, parameters, Trigger.of("RETRY", who), null);
+    }
+}
