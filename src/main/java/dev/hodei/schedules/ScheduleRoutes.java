@@ -38,6 +38,8 @@ public class ScheduleRoutes {
     }
 
     public synchronized void sync() {
+        // the route template comes with the YAML routes: until Camel has started, the sync route will call again
+        if (!camel.getStatus().isStarted()) return;
         Map<UUID, ScheduleStore.ScheduleRow> wanted = new HashMap<>();
         for (ScheduleStore.ScheduleRow s : schedules.list(null)) if (s.live()) wanted.put(s.id(), s);
         for (UUID id : List.copyOf(running.keySet())) {
@@ -56,7 +58,7 @@ public class ScheduleRoutes {
 
     private void add(ScheduleStore.ScheduleRow s) throws Exception {
         CronSchedule cron = CronSchedule.parse(s.cron(), s.timeZone());
-        firing.catchUp(s, Instant.now());
+        Instant before = Instant.now(); // fires from here on are the route's
         TemplatedRouteBuilder.builder(camel, "cron-schedule")
                 .routeId(routeId(s.id()))
                 .parameter("scheduleId", s.id().toString())
@@ -65,6 +67,7 @@ public class ScheduleRoutes {
                 .add();
         running.put(s.id(), signature(s));
         log.info("Schedule {} ({} {}) active", s.name(), s.cron(), s.timeZone());
+        firing.catchUp(s, before);
     }
 
     private void remove(UUID id) {

@@ -66,6 +66,19 @@ public final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /** SIGTERM, as an operator stops it, and waits for it to exit. */
+    public void stop() throws InterruptedException {
+        current.destroy();
+        if (!current.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("server did not stop within 60 s");
+    }
+
+    /** Everything every start of this server logged, in order. */
+    public String logs() throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < started.size(); i++) all.append(Files.readString(home.resolve("server-" + i + ".log")));
+        return all.toString();
+    }
+
     /** SIGKILL: no shutdown hook runs, its embedded PostgreSQL and its workers stay behind. */
     public void kill() throws InterruptedException {
         current.destroyForcibly().waitFor();
