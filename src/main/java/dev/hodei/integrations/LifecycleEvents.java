@@ -21,6 +21,8 @@ public class LifecycleEvents {
 
     /** The URI integrators consume. */
     public static final String CONSUMER_URI = "seda:hodei-job-events?multipleConsumers=true";
+    /** The queue of route {@code schedule-run-finished}: ids of schedules whose run just ended. */
+    public static final String SCHEDULE_RUNS_URI = "seda:hodei-schedule-runs";
     static final String PRODUCER_URI = CONSUMER_URI + "&discardIfNoConsumers=true&discardWhenFull=true";
 
     private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
@@ -59,6 +61,7 @@ public class LifecycleEvents {
         if (job.run() != null) headers.put("hodeiTemplate", job.run().getTemplateName());
         if (job.run() != null && !job.run().getScheduleId().isEmpty()) {
             headers.put("hodeiScheduleId", job.run().getScheduleId());
+            if (event.equals("job-finished")) scheduleRunFinished(job.run().getScheduleId());
         }
         publish(body, headers);
     }
@@ -80,6 +83,19 @@ public class LifecycleEvents {
         headers.put("hodeiProvider", provider);
         headers.put("hodeiDestroyReason", reason);
         publish(body, headers);
+    }
+
+    /**
+     * For the built-in route {@code schedule-run-finished}: its own queue, so the integrators' queue
+     * keeps only their consumers. Dropped when full; the schedule checks its failures before each
+     * fire anyway.
+     */
+    private void scheduleRunFinished(String scheduleId) {
+        try {
+            camel.sendBody(SCHEDULE_RUNS_URI + "?discardWhenFull=true", scheduleId);
+        } catch (RuntimeException e) {
+            log.debug("Scheduled run end not published: {}", e.toString());
+        }
     }
 
     private void publish(Map<String, Object> body, Map<String, Object> headers) {

@@ -17,6 +17,8 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import dev.hodei.integrations.LifecycleEvents;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The {@code jobs} and {@code job_events} tables. Every state change is one guarded statement
@@ -105,12 +107,26 @@ public class JobStore {
         if (inserted != null && inserted == 1) {
             countEntered(JobState.PENDING);
             JobRecord job = find(id).orElseThrow();
-            events.job("job-submitted", job);
+            afterCommit(() -> events.job("job-submitted", job));
             return new Submitted(job, true);
         }
         JobRecord existing = jdbc.queryForObject("SELECT * FROM jobs WHERE idempotency_key = :key",
                 Map.of("key", key), JobRecord::map);
         return new Submitted(existing, false);
+    }
+
+    /** Inside a transaction (a template run), listeners hear of the job once it is committed. */
+    private static void afterCommit(Runnable action) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            action.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                action.run();
+            }
+        });
     }
 
     public Optional<JobRecord> findByIdempotencyKey(String key) {

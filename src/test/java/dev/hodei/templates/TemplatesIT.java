@@ -95,6 +95,12 @@ class TemplatesIT extends ControlPlaneIT {
 
         List<Job> runs = client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(name).build()).getRunsList();
         assertThat(runs).extracting(j -> j.getRun().getRunNumber()).containsExactly(2L, 1L);
+        var page1 = client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(name).setPageSize(1).build());
+        var page2 = client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(name).setPageSize(1)
+                .setPageToken(page1.getNextPageToken()).build());
+        assertThat(page1.getRuns(0).getRun().getRunNumber()).isEqualTo(2);
+        assertThat(page2.getRuns(0).getRun().getRunNumber()).isEqualTo(1);
+        assertThat(page2.getNextPageToken()).isEmpty();
         assertThat(runs).extracting(j -> j.getRun().getTemplateVersion()).containsExactly(2, 1);
 
         // a retry of run 1 uses its parameters on the current version
@@ -225,6 +231,19 @@ class TemplatesIT extends ControlPlaneIT {
                 .addStatuses(TemplateStatus.TEMPLATE_STATUS_ARCHIVED).build()).getTemplatesList())
                 .extracting(Template::getName).containsExactly(name);
         setStatus(name, TemplateStatus.TEMPLATE_STATUS_ACTIVE);
+
+        // paging by name, filtered by label
+        for (String sibling : List.of(name + "-b", name + "-c")) {
+            create(TemplateDefinition.newBuilder().setName(sibling).putLabels("suite", name)
+                    .setJob(JobSpec.newBuilder().setShell("true")).build());
+        }
+        var first = client.templates().listTemplates(ListTemplatesRequest.newBuilder().putLabels("suite", name)
+                .setPageSize(2).build());
+        var rest = client.templates().listTemplates(ListTemplatesRequest.newBuilder().putLabels("suite", name)
+                .setPageSize(2).setPageToken(first.getNextPageToken()).build());
+        assertThat(first.getTemplatesList()).extracting(Template::getName).containsExactly(name, name + "-b");
+        assertThat(rest.getTemplatesList()).extracting(Template::getName).containsExactly(name + "-c");
+        assertThat(rest.getNextPageToken()).isEmpty();
 
         Job running = run(name, Map.of());
         Eventually.within(Duration.ofSeconds(30), "run started",
