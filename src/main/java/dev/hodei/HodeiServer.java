@@ -3,6 +3,7 @@ package dev.hodei;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import java.util.function.Consumer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The control plane: gRPC API, Camel lifecycle routes, PostgreSQL. */
@@ -11,7 +12,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class HodeiServer {
 
     public static ConfigurableApplicationContext start(String... args) {
+        return start(ctx -> {}, args);
+    }
+
+    /** {@code prepared} receives the context before it is refreshed, i.e. before start-up completes. */
+    public static ConfigurableApplicationContext start(Consumer<ConfigurableApplicationContext> prepared, String... args) {
         SpringApplication app = new SpringApplication(HodeiServer.class);
+        app.addInitializers(prepared::accept);
         return app.run(args);
     }
 

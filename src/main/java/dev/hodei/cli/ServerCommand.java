@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -32,12 +34,30 @@ class ServerCommand implements Callable<Integer> {
         if (grpcPort != null) args.add("--hodei.grpc.port=" + grpcPort);
         if (httpPort != null) args.add("--server.port=" + httpPort);
         if (home != null) args.add("--hodei.home=" + home);
-        ConfigurableApplicationContext ctx = HodeiServer.start(args.toArray(String[]::new));
+        AtomicReference<ConfigurableApplicationContext> starting = new AtomicReference<>();
+        stopInOrderOn(starting, "TERM", "INT");
+        ConfigurableApplicationContext ctx = HodeiServer.start(starting::set, args.toArray(String[]::new));
         CountDownLatch closed = new CountDownLatch(1);
         ctx.addApplicationListener(e -> {
             if (e instanceof ContextClosedEvent) closed.countDown();
         });
         if (ctx.isActive()) closed.await();
         return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT close the context before the JVM's shutdown hooks run. Left to the JVM, the
+     * embedded PostgreSQL's own hook stops the database while Spring's hook is still stopping the
+     * routes, and every step in flight waits for a connection that cannot come. A signal during
+     * start-up closes the context once it has started (close waits for refresh).
+     */
+    private static void stopInOrderOn(AtomicReference<ConfigurableApplicationContext> context, String... signals) {
+        for (String name : signals) {
+            Signal.handle(new Signal(name), signal -> {
+                ConfigurableApplicationContext ctx = context.get();
+                if (ctx != null) ctx.close();
+                System.exit(128 + signal.getNumber());
+            });
+        }
     }
 }

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import com.zaxxer.hikari.HikariConfig;
@@ -70,9 +71,11 @@ public class EmbeddedDatabase {
     }
 
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedPostgres pg) {
+    DataSource dataSource(EmbeddedPostgres pg,
+                          @Value("${spring.datasource.hikari.connection-timeout:5000}") long connectionTimeoutMs) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+        config.setConnectionTimeout(connectionTimeoutMs);
         config.setMaximumPoolSize(20);
         config.setPoolName("hodei-embedded");
         return new HikariDataSource(config);
