@@ -35,29 +35,49 @@ class ServerCommand implements Callable<Integer> {
         if (httpPort != null) args.add("--server.port=" + httpPort);
         if (home != null) args.add("--hodei.home=" + home);
         AtomicReference<ConfigurableApplicationContext> starting = new AtomicReference<>();
-        stopInOrderOn(starting, "TERM", "INT");
+        StopSignal stop = new StopSignal();
+        stop.handle(starting, "TERM", "INT");
         ConfigurableApplicationContext ctx = HodeiServer.start(starting::set, args.toArray(String[]::new));
         CountDownLatch closed = new CountDownLatch(1);
         ctx.addApplicationListener(e -> {
             if (e instanceof ContextClosedEvent) closed.countDown();
         });
         if (ctx.isActive()) closed.await();
-        return 0;
+        // closing began (the event comes first): returning now would exit the JVM under it
+        return stop.awaitStopped();
     }
 
     /**
      * SIGTERM and SIGINT close the context before the JVM's shutdown hooks run. Left to the JVM, the
      * embedded PostgreSQL's own hook stops the database while Spring's hook is still stopping the
      * routes, and every step in flight waits for a connection that cannot come. A signal during
-     * start-up closes the context once it has started (close waits for refresh).
+     * start-up closes the context once it has started (close waits for refresh). The main thread
+     * exits, with 128 + signal, only once the close has finished.
      */
-    private static void stopInOrderOn(AtomicReference<ConfigurableApplicationContext> context, String... signals) {
-        for (String name : signals) {
-            Signal.handle(new Signal(name), signal -> {
-                ConfigurableApplicationContext ctx = context.get();
-                if (ctx != null) ctx.close();
-                System.exit(128 + signal.getNumber());
-            });
+    private static final class StopSignal {
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile int exitCode;
+
+        void handle(AtomicReference<ConfigurableApplicationContext> context, String... signals) {
+            for (String name : signals) {
+                Signal.handle(new Signal(name), signal -> {
+                    exitCode = 128 + signal.getNumber();
+                    try {
+                        ConfigurableApplicationContext ctx = context.get();
+                        if (ctx != null) ctx.close();
+                        else System.exit(exitCode); // nothing started yet
+                    } finally {
+                        stopped.countDown();
+                    }
+                });
+            }
+        }
+
+        /** The exit code: 0 when the context closed for another reason than a signal. */
+        int awaitStopped() throws InterruptedException {
+            if (exitCode == 0) return 0;
+            stopped.await();
+            return exitCode;
         }
     }
 }

@@ -43,7 +43,10 @@ public final class ServerProcess implements AutoCloseable {
         return home;
     }
 
-    /** Starts the server and waits until it answers gRPC calls. */
+    /**
+     * Starts the server and waits until it answers gRPC calls and has finished starting (gRPC
+     * listens before the Camel routes run).
+     */
     public ServerProcess start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-jar", Path.of("target", "hodei.jar").toAbsolutePath().toString(),
@@ -60,6 +63,13 @@ public final class ServerProcess implements AutoCloseable {
                     return true;
                 } catch (StatusRuntimeException e) {
                     return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+                }
+            });
+            Eventually.within(Duration.ofSeconds(90), "server started", () -> {
+                try {
+                    return Files.readString(log.toPath()).contains("Started HodeiCli");
+                } catch (IOException e) {
+                    return false;
                 }
             });
         }
