@@ -82,8 +82,11 @@ class DockerProviderIT extends ControlPlaneIT {
 
         Eventually.within(Duration.ofSeconds(10), "every container removed",
                 () -> Docker.managedContainers(identity.instanceId()).isEmpty());
-        assertThat(jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id IN ("
-                + ids.values().stream().map(id -> "'" + id + "'").collect(Collectors.joining(",")) + ")", String.class))
+        String jobs = ids.values().stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        // each row is written once Docker has removed the container, a moment after it is gone
+        Eventually.within(Duration.ofSeconds(10), "every destruction recorded", () -> jdbc.queryForObject(
+                "SELECT count(*) FROM workers WHERE destroyed_at IS NULL AND job_id IN (" + jobs + ")", Long.class) == 0);
+        assertThat(jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id IN (" + jobs + ")", String.class))
                 .hasSize(6).containsOnly("immediate");
     }
 

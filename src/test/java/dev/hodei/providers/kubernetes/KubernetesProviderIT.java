@@ -73,6 +73,9 @@ class KubernetesProviderIT extends ControlPlaneIT {
                 k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get() == null
                         && k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                         .withName("hodei-worker-" + workerId + "-otp").get() == null);
+        // the row is written once the provider's delete has returned, a moment after the mock shows it
+        Eventually.within(Duration.ofSeconds(10), "destruction recorded", () -> jdbc.queryForObject(
+                "SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?::uuid", Boolean.class, workerId));
         assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?::uuid", String.class, workerId))
                 .isEqualTo("immediate");
     }
