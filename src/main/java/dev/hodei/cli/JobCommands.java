@@ -9,7 +9,6 @@ import hodei.v1.ListJobsRequest;
 import hodei.v1.ListJobsResponse;
 import hodei.v1.SubmitJobRequest;
 import hodei.v1.SubmitJobResponse;
-import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +26,7 @@ import picocli.CommandLine.Parameters;
 class JobCommands {
 
     static <T> T withJobs(ServerAddress server, Function<JobServiceGrpc.JobServiceBlockingStub, T> call) {
-        ManagedChannel channel = server.open();
-        try {
-            return call.apply(JobServiceGrpc.newBlockingStub(channel));
-        } finally {
-            channel.shutdownNow();
-        }
+        return server.call(channel -> call.apply(JobServiceGrpc.newBlockingStub(channel)));
     }
 
     @Command(name = "submit", description = "Submit a job and print its id.")

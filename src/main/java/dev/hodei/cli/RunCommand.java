@@ -4,7 +4,6 @@ import hodei.v1.GetJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobServiceGrpc;
 import hodei.v1.SubmitJobRequest;
-import io.grpc.ManagedChannel;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,8 +26,7 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ManagedChannel channel = server.open();
-        try {
+        return server.call(channel -> {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             // A key of our own, so a retried submit after a lost answer cannot create two jobs.
             String key = spec.idempotencyKey.isEmpty() ? "cli-" + UUID.randomUUID() : spec.idempotencyKey;
@@ -42,8 +40,6 @@ class RunCommand implements Callable<Integer> {
                         + (done.getFailureReason().isEmpty() ? "" : " (" + done.getFailureReason() + ")"));
             }
             return JobOutput.exitCode(done);
-        } finally {
-            channel.shutdownNow();
-        }
+        });
     }
 }

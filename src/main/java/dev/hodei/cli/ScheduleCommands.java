@@ -3,15 +3,12 @@ package dev.hodei.cli;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.DeleteScheduleRequest;
 import hodei.v1.GetScheduleRequest;
-import hodei.v1.Job;
 import hodei.v1.ListSchedulesRequest;
 import hodei.v1.NextFireTimesRequest;
 import hodei.v1.RunScheduleNowRequest;
 import hodei.v1.Schedule;
 import hodei.v1.SetScheduleEnabledRequest;
-import io.grpc.ManagedChannel;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -38,8 +35,7 @@ class ScheduleCommands {
         String cron;
         @Option(names = "--tz", defaultValue = "UTC", description = "Time zone the cron is read in (default ${DEFAULT-VALUE})")
         String timeZone;
-        @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE") Map<String, String> params = new LinkedHashMap<>();
-        @Option(names = "--param-from-env", paramLabel = "NAME=ENV_VAR") Map<String, String> fromEnv = new LinkedHashMap<>();
+        @Mixin ParameterOptions params;
         @Option(names = "--misfire", defaultValue = "fire-once",
                 description = "Fires missed while no control plane ran: fire-once (one catch-up run) or skip")
         String misfire;
@@ -49,12 +45,7 @@ class ScheduleCommands {
 
         @Override
         public Integer call() {
-            Map<String, String> values = new LinkedHashMap<>(params);
-            for (var e : fromEnv.entrySet()) {
-                String v = System.getenv(e.getValue());
-                if (v == null) throw new IllegalArgumentException("--param-from-env " + e.getKey() + ": $" + e.getValue() + " is not set");
-                values.put(e.getKey(), v);
-            }
+            Map<String, String> values = params.values();
             Schedule s = TemplateCommands.withTemplates(server, api -> api.createSchedule(CreateScheduleRequest.newBuilder()
                     .setName(name).setTemplate(template).setCron(cron).setTimeZone(timeZone).putAllParameters(values)
                     .setMisfirePolicy(misfire).setPauseAfterFailures(pauseAfter).build()));
@@ -97,29 +88,31 @@ class ScheduleCommands {
         }
     }
 
-    @Command(name = "pause", description = "Stop firing (until resume).")
-    static class Pause implements Callable<Integer> {
+    abstract static class EnabledChange implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "SCHEDULE") String name;
+
+        abstract boolean enabled();
 
         @Override
         public Integer call() {
             describe(TemplateCommands.withTemplates(server, api -> api.setScheduleEnabled(SetScheduleEnabledRequest
-                    .newBuilder().setSchedule(name).setEnabled(false).build())));
+                    .newBuilder().setSchedule(name).setEnabled(enabled()).build())));
             return 0;
         }
     }
 
-    @Command(name = "resume", description = "Fire again from the next cron time (what was missed paused is not caught up).")
-    static class Resume implements Callable<Integer> {
-        @Mixin ServerAddress server;
-        @Parameters(paramLabel = "SCHEDULE") String name;
+    @Command(name = "pause", description = "Stop firing (until resume).")
+    static class Pause extends EnabledChange {
+        boolean enabled() {
+            return false;
+        }
+    }
 
-        @Override
-        public Integer call() {
-            describe(TemplateCommands.withTemplates(server, api -> api.setScheduleEnabled(SetScheduleEnabledRequest
-                    .newBuilder().setSchedule(name).setEnabled(true).build())));
-            return 0;
+    @Command(name = "resume", description = "Fire again from the next cron time (what was missed paused is not caught up).")
+    static class Resume extends EnabledChange {
+        boolean enabled() {
+            return true;
         }
     }
 
@@ -148,14 +141,9 @@ class ScheduleCommands {
 
         @Override
         public Integer call() {
-            ManagedChannel channel = server.open();
-            try {
-                Job job = hodei.v1.TemplateServiceGrpc.newBlockingStub(channel).runScheduleNow(
-                        RunScheduleNowRequest.newBuilder().setSchedule(name).build());
-                return TemplateCommands.follow(channel, job, detach, false);
-            } finally {
-                channel.shutdownNow();
-            }
+            return server.call(channel -> TemplateCommands.follow(channel, hodei.v1.TemplateServiceGrpc
+                    .newBlockingStub(channel).runScheduleNow(RunScheduleNowRequest.newBuilder().setSchedule(name).build()),
+                    detach, false));
         }
     }
 

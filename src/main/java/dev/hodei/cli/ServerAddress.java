@@ -2,6 +2,7 @@ package dev.hodei.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** The {@code --server} option every client command shares. */
@@ -14,5 +15,15 @@ class ServerAddress {
 
     ManagedChannel open() {
         return ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+    }
+
+    /** Runs {@code call} on a channel to the server, closed afterwards. */
+    <T> T call(Function<ManagedChannel, T> call) {
+        ManagedChannel channel = open();
+        try {
+            return call.apply(channel);
+        } finally {
+            channel.shutdownNow();
+        }
     }
 }

@@ -40,12 +40,7 @@ import picocli.CommandLine.Parameters;
 class TemplateCommands {
 
     static <T> T withTemplates(ServerAddress server, Function<TemplateServiceGrpc.TemplateServiceBlockingStub, T> call) {
-        ManagedChannel channel = server.open();
-        try {
-            return call.apply(TemplateServiceGrpc.newBlockingStub(channel));
-        } finally {
-            channel.shutdownNow();
-        }
+        return server.call(channel -> call.apply(TemplateServiceGrpc.newBlockingStub(channel)));
     }
 
     @Command(name = "create", description = "Create a template from a YAML file (examples/templates/*.yaml).")
@@ -185,32 +180,17 @@ class TemplateCommands {
     static class Run implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "TEMPLATE") String name;
-        @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE") Map<String, String> params = new LinkedHashMap<>();
-        @Option(names = "--param-from-env", paramLabel = "NAME=ENV_VAR",
-                description = "Take a parameter's value from an environment variable (for secrets: "
-                        + "not in your shell history or the process list)")
-        Map<String, String> fromEnv = new LinkedHashMap<>();
+        @Mixin ParameterOptions params;
         @Option(names = {"-d", "--detach"}, description = "Print the job id and return at once") boolean detach;
         @Option(names = {"-q", "--quiet"}) boolean quiet;
 
         @Override
         public Integer call() {
-            Map<String, String> values = new LinkedHashMap<>(params);
-            for (var e : fromEnv.entrySet()) {
-                String v = System.getenv(e.getValue());
-                if (v == null) throw new IllegalArgumentException("--param-from-env " + e.getKey() + ": $" + e.getValue() + " is not set");
-                values.put(e.getKey(), v);
-            }
-            ManagedChannel channel = server.open();
-            try {
-                Job job = TemplateServiceGrpc.newBlockingStub(channel).runTemplate(RunTemplateRequest.newBuilder()
-                        .setTemplate(name).putAllParameters(values).setTrigger(Trigger.TRIGGER_MANUAL)
-                        .setTriggeredBy(System.getProperty("user.name", "cli"))
-                        .setIdempotencyKey("cli-" + UUID.randomUUID()).build());
-                return follow(channel, job, detach, quiet);
-            } finally {
-                channel.shutdownNow();
-            }
+            Map<String, String> values = params.values();
+            return server.call(channel -> follow(channel, TemplateServiceGrpc.newBlockingStub(channel).runTemplate(
+                    RunTemplateRequest.newBuilder().setTemplate(name).putAllParameters(values)
+                            .setTrigger(Trigger.TRIGGER_MANUAL).setTriggeredBy(System.getProperty("user.name", "cli"))
+                            .setIdempotencyKey("cli-" + UUID.randomUUID()).build()), detach, quiet));
         }
     }
 
@@ -241,14 +221,9 @@ class TemplateCommands {
 
         @Override
         public Integer call() {
-            ManagedChannel channel = server.open();
-            try {
-                Job job = TemplateServiceGrpc.newBlockingStub(channel).retryRun(RetryRunRequest.newBuilder()
-                        .setTemplate(name).setRunNumber(run).setTriggeredBy(System.getProperty("user.name", "cli")).build());
-                return follow(channel, job, detach, false);
-            } finally {
-                channel.shutdownNow();
-            }
+            return server.call(channel -> follow(channel, TemplateServiceGrpc.newBlockingStub(channel).retryRun(
+                    RetryRunRequest.newBuilder().setTemplate(name).setRunNumber(run)
+                            .setTriggeredBy(System.getProperty("user.name", "cli")).build()), detach, false));
         }
     }
 

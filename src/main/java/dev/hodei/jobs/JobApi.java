@@ -211,7 +211,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
         return b.build();
     }
 
-    public static String describe(JobSpec spec) {
+    static String describe(JobSpec spec) {
         String cmd = spec.hasArgv() ? String.join(" ", spec.getArgv().getArgsList()) : spec.getShell();
         return cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd;
     }

@@ -48,10 +48,6 @@ public class JobSubmission {
         return s;
     }
 
-    public java.util.Optional<JobRecord> existing(String idempotencyKey) {
-        return jobs.findByIdempotencyKey(idempotencyKey);
-    }
-
     /** The claimer does not wait for its next tick. */
     public void wake(JobStore.Submitted s) {
         if (s.created()) camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", s.job().id());

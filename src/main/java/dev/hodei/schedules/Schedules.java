@@ -67,7 +67,7 @@ public class Schedules {
         Map<String, String> plain = new TreeMap<>(r.getParametersMap());
         Map<String, String> secret = new TreeMap<>();
         for (Parameter p : def.getParametersList()) {
-            if (p.getType().equalsIgnoreCase("secret") && plain.containsKey(p.getName())) {
+            if (TemplateParameters.type(p).equals("secret") && plain.containsKey(p.getName())) {
                 secret.put(p.getName(), plain.remove(p.getName()));
             }
         }

@@ -243,7 +243,8 @@ public final class TemplateParameters {
         return null;
     }
 
-    static String type(Parameter p) {
+    /** The type, lower-cased as the checks compare it. */
+    public static String type(Parameter p) {
         return p.getType().toLowerCase(Locale.ROOT);
     }
 

@@ -30,12 +30,15 @@ public class TemplateRuns {
     }
 
     private final TemplateStore templates;
+    private final JobStore jobs;
     private final JobSubmission submission;
     private final SecretCipher cipher;
     private final TransactionTemplate tx;
 
-    public TemplateRuns(TemplateStore templates, JobSubmission submission, SecretCipher cipher, TransactionTemplate tx) {
+    public TemplateRuns(TemplateStore templates, JobStore jobs, JobSubmission submission, SecretCipher cipher,
+                        TransactionTemplate tx) {
         this.templates = templates;
+        this.jobs = jobs;
         this.submission = submission;
         this.cipher = cipher;
         this.tx = tx;
@@ -52,7 +55,7 @@ public class TemplateRuns {
             TemplateStore.TemplateRow t = templates.lock(templateId).orElseThrow(() ->
                     Status.NOT_FOUND.withDescription("no template " + templateId).asRuntimeException());
             if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
-                var existing = submission.existing(idempotencyKey);
+                var existing = jobs.findByIdempotencyKey(idempotencyKey);
                 if (existing.isPresent()) return new JobStore.Submitted(existing.get(), false);
             }
             if (!t.status().equals("ACTIVE")) {
