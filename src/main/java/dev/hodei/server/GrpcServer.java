@@ -2,10 +2,18 @@ package dev.hodei.server;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +22,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The one gRPC port for clients ({@code JobService}) and agents ({@code WorkerAgentService}).
- * Plain grpc-java rather than camel-grpc: agent streams are long-lived and the server must push
- * to a chosen worker (design.md §3).
+ * The one gRPC port for clients ({@code JobService}, {@code TemplateService}, ...) and agents
+ * ({@code WorkerAgentService}). Plain grpc-java rather than camel-grpc: agent streams are
+ * long-lived and the server must push to a chosen worker. Loopback unless configured otherwise,
+ * and never beyond loopback without TLS.
  */
 @Component
 public class GrpcServer implements SmartLifecycle {
@@ -25,25 +34,71 @@ public class GrpcServer implements SmartLifecycle {
 
     private final HodeiProperties props;
     private final ObjectProvider<BindableService> services;
+    private final ObjectProvider<ServerInterceptor> interceptors;
     private volatile Server server;
 
-    public GrpcServer(HodeiProperties props, ObjectProvider<BindableService> services) {
+    public GrpcServer(HodeiProperties props, ObjectProvider<BindableService> services,
+                      ObjectProvider<ServerInterceptor> interceptors) {
         this.props = props;
         this.services = services;
+        this.interceptors = interceptors;
     }
 
     @Override
     public void start() {
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(props.grpc().port()))
+        HodeiProperties.Grpc grpc = props.grpc();
+        InetAddress address = listenAddress(grpc);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(address, grpc.port()))
+                .maxInboundMessageSize(grpc.maxInboundMessageBytes())
+                .maxInboundMetadataSize(16 * 1024)
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
+        if (grpc.tls().enabled()) builder.sslContext(sslContext(grpc.tls()));
         services.orderedStream().forEach(builder::addService);
+        // intercept() wraps: the last one added runs first, so add in reverse of the wanted order
+        java.util.List<ServerInterceptor> chain = new java.util.ArrayList<>(interceptors.orderedStream().toList());
+        java.util.Collections.reverse(chain);
+        chain.forEach(builder::intercept);
         try {
             server = builder.build().start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for gRPC on port " + props.grpc().port(), e);
+            throw new UncheckedIOException("cannot listen for gRPC on " + address.getHostAddress() + ":" + grpc.port(), e);
         }
-        log.info("gRPC listening on port {}", server.getPort());
+        log.info("gRPC listening on {}:{}{}", address.getHostAddress(), server.getPort(),
+                grpc.tls().enabled() ? " (TLS" + (grpc.tls().clientCaFile().isBlank() ? ")" : ", client certificates required)")
+                        : " (plaintext, loopback only)");
+    }
+
+    /** Loopback unless configured; anything else only with a certificate. */
+    static InetAddress listenAddress(HodeiProperties.Grpc grpc) {
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(grpc.address());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("hodei.grpc.address: cannot resolve '" + grpc.address() + "'", e);
+        }
+        if (!address.isLoopbackAddress() && !grpc.tls().enabled()) {
+            throw new IllegalStateException("hodei.grpc.address is " + grpc.address() + ", beyond loopback, but TLS is "
+                    + "not configured: set hodei.grpc.tls.cert-file and hodei.grpc.tls.key-file (PEM). For a first "
+                    + "deployment, 'hodei tls init --host <name>' makes a CA and a server certificate.");
+        }
+        return address;
+    }
+
+    private static SslContext sslContext(HodeiProperties.Tls tls) {
+        if (tls.keyFile().isBlank()) {
+            throw new IllegalStateException("hodei.grpc.tls.cert-file is set but hodei.grpc.tls.key-file is not");
+        }
+        try {
+            SslContextBuilder ssl = GrpcSslContexts.forServer(new File(tls.certFile()), new File(tls.keyFile()));
+            if (!tls.clientCaFile().isBlank()) {
+                ssl.trustManager(new File(tls.clientCaFile())).clientAuth(ClientAuth.REQUIRE);
+            }
+            return ssl.build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("hodei.grpc.tls: cannot read the certificate or key ("
+                    + e.getMessage() + ")", e);
+        }
     }
 
     @Override
@@ -69,5 +124,15 @@ public class GrpcServer implements SmartLifecycle {
         Server s = server;
         if (s == null) throw new IllegalStateException("gRPC server is not running");
         return s.getPort();
+    }
+
+    /** Whether the port is reachable from other machines (then TLS is on and local workers are restricted). */
+    public boolean listensBeyondLoopback() {
+        return !listenAddress(props.grpc()).isLoopbackAddress();
+    }
+
+    /** Whether clients and agents must speak TLS to this server. */
+    public boolean tls() {
+        return props.grpc().tls().enabled();
     }
 }

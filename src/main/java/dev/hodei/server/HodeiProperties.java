@@ -27,7 +27,34 @@ public record HodeiProperties(
      */
     public record Schedules(@DefaultValue("5000") long syncIntervalMs) {}
 
-    public record Grpc(@DefaultValue("50051") int port) {}
+    /**
+     * {@code address}: where gRPC listens; loopback unless set, and any other address requires
+     * {@code tls}. {@code maxInboundMessageBytes}: largest request a client or agent may send.
+     */
+    public record Grpc(@DefaultValue("127.0.0.1") String address,
+                       @DefaultValue("50051") int port,
+                       @DefaultValue("4194304") int maxInboundMessageBytes,
+                       @DefaultValue Tls tls) {}
+
+    /**
+     * PEM files. {@code certFile}/{@code keyFile}: the server's certificate chain and key (both or
+     * neither). {@code caFile}: what agents and clients trust to verify it (empty = the certificate
+     * itself). {@code clientCaFile}: when set, clients must present a certificate it signed (mTLS).
+     */
+    public record Tls(@DefaultValue("") String certFile,
+                      @DefaultValue("") String keyFile,
+                      @DefaultValue("") String caFile,
+                      @DefaultValue("") String clientCaFile) {
+
+        public boolean enabled() {
+            return !certFile.isBlank();
+        }
+
+        /** The PEM file agents are handed to verify the server; empty when TLS is off. */
+        public String trustFile() {
+            return !enabled() ? "" : caFile.isBlank() ? certFile : caFile;
+        }
+    }
 
     public record Jobs(
             @DefaultValue("process") String defaultProvider,
