@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
         description = "Hodei Jobs: run shell jobs on ephemeral workers.",
         subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, TemplateCommands.class,
-                ScheduleCommands.class, DemoCommand.class,
+                ScheduleCommands.class, TlsCommands.class, DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public class HodeiCli {
 
