@@ -7,7 +7,6 @@ import hodei.v1.JobServiceGrpc;
 import hodei.v1.JobSpec;
 import hodei.v1.SubmitJobRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,9 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--command", defaultValue = "true", description = "Shell command of each job")
     String command;
 
-    @Option(names = {"-s", "--server"}, description = "Use a running control plane instead of starting one")
-    String server;
+    /** With --server: a running control plane instead of one of its own. */
+    @picocli.CommandLine.Mixin
+    ServerAddress remote;
 
     @Option(names = "--image", defaultValue = "hodei-agent:latest", description = "Agent image for the docker floors")
     String image;
@@ -48,13 +48,14 @@ class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = null;
         LocalControlPlane local = null;
-        String address = server;
-        if (address == null) {
+        ManagedChannel channel;
+        if (remote.address == null) {
             home = Files.createTempDirectory("hodei-bench");
             local = new LocalControlPlane(home, List.of());
-            address = local.address();
+            channel = local.channel();
+        } else {
+            channel = remote.open();
         }
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
         try {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             List<Double> toRunning = new ArrayList<>();

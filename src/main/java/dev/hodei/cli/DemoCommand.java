@@ -6,7 +6,6 @@ import hodei.v1.JobServiceGrpc;
 import hodei.v1.JobSpec;
 import hodei.v1.SubmitJobRequest;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,7 @@ class DemoCommand implements Callable<Integer> {
         try (LocalControlPlane server = new LocalControlPlane(home, List.of())) {
             System.out.printf("Control plane up on %s in %.1fs; submitting %d jobs on provider '%s'%n%n",
                     server.address(), (System.nanoTime() - t0) / 1e9, samples().size(), provider);
-            ManagedChannel channel = ManagedChannelBuilder.forTarget(server.address()).usePlaintext().build();
+            ManagedChannel channel = server.channel();
             ExecutorService pool = Executors.newFixedThreadPool(samples().size());
             try {
                 JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);

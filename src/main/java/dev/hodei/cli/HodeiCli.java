@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
         description = "Hodei Jobs: run shell jobs on ephemeral workers.",
         subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, TemplateCommands.class,
-                ScheduleCommands.class, TlsCommands.class, DemoCommand.class,
+                ScheduleCommands.class, TokenCommands.class, TokenCommands.Audit.class,
+                ConfigCommands.class, TlsCommands.class, DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public class HodeiCli {
 
@@ -20,7 +21,11 @@ public class HodeiCli {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof io.grpc.StatusRuntimeException s) {
                 cmd.getErr().println("hodei: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
-                return s.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE ? 69 : 65;
+                return switch (s.getStatus().getCode()) {
+                    case UNAVAILABLE -> 69;
+                    case UNAUTHENTICATED, PERMISSION_DENIED -> 77;
+                    default -> 65;
+                };
             }
             if (e instanceof IllegalArgumentException bad) { // a file or option the user gave
                 cmd.getErr().println("hodei: " + bad.getMessage());

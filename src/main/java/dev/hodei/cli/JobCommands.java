@@ -37,7 +37,8 @@ class JobCommands {
         @Override
         public Integer call() {
             SubmitJobResponse r = withJobs(server, jobs -> jobs.submitJob(SubmitJobRequest.newBuilder()
-                    .setSpec(spec.toSpec()).setIdempotencyKey(spec.idempotencyKey).build()));
+                    .setSpec(spec.toSpec()).setIdempotencyKey(spec.idempotencyKey)
+                    .setNamespace(server.namespace(spec.namespace)).build()));
             System.out.println(r.getJob().getId());
             if (!r.getCreated()) System.err.println("hodei: idempotency key matched an existing job");
             return 0;
@@ -70,13 +71,13 @@ class JobCommands {
                 JobOutput.describe(job, System.out);
                 System.out.println();
                 System.out.println("Events:");
-                System.out.printf("  %-27s %-26s %7s  %s%n", "TIME", "TRANSITION", "ATTEMPT", "REASON");
+                System.out.printf("  %-27s %-26s %7s  %-20s %s%n", "TIME", "TRANSITION", "ATTEMPT", "BY", "REASON");
                 jobs.watchJob(hodei.v1.WatchJobRequest.newBuilder().setJobId(id).setHistoryOnly(true).build())
-                        .forEachRemaining(e -> System.out.printf("  %-27s %-26s %7d  %s%n",
+                        .forEachRemaining(e -> System.out.printf("  %-27s %-26s %7d  %-20s %s%n",
                                 JobOutput.instant(e.getTime()),
                                 (e.getFromState() == JobState.JOB_STATE_UNSPECIFIED ? "" : JobOutput.state(e.getFromState()))
                                         + " -> " + JobOutput.state(e.getToState()),
-                                e.getAttempt(), e.getReason()));
+                                e.getAttempt(), e.getPrincipal().isEmpty() ? "-" : e.getPrincipal(), e.getReason()));
                 return null;
             });
             return 0;
@@ -91,11 +92,13 @@ class JobCommands {
         @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE") Map<String, String> labels = new LinkedHashMap<>();
         @Option(names = "--limit", defaultValue = "50") int limit;
         @Option(names = "--page-token") String pageToken = "";
+        @Option(names = {"-N", "--namespace"}, description = "Only this namespace (default: all you may read)")
+        String namespace = "";
 
         @Override
         public Integer call() {
             ListJobsRequest.Builder req = ListJobsRequest.newBuilder().putAllLabels(labels).setPageSize(limit)
-                    .setPageToken(pageToken);
+                    .setPageToken(pageToken).setNamespace(namespace);
             for (String s : states) req.addStates(JobState.valueOf("JOB_STATE_" + s.toUpperCase()));
             ListJobsResponse r = withJobs(server, jobs -> jobs.listJobs(req.build()));
             System.out.printf("%-36s  %-12s  %4s  %8s  %s%n", "ID", "STATE", "EXIT", "TOOK", "COMMAND");

@@ -76,6 +76,9 @@ final class JobOutput {
         if (job.hasExitCode()) out.printf("exit code: %d%s%n", job.getExitCode(),
                 job.getSignal() != 0 ? " (signal " + job.getSignal() + ")" : "");
         if (!job.getFailureReason().isEmpty()) out.printf("reason:    %s%n", job.getFailureReason());
+        out.printf("namespace: %s%n", job.getNamespace());
+        if (!job.getSubmittedBy().isEmpty()) out.printf("submitted by: %s%n", job.getSubmittedBy());
+        if (!job.getCancelledBy().isEmpty()) out.printf("cancelled by: %s%n", job.getCancelledBy());
         out.printf("provider:  %s%n", job.getProvider());
         out.printf("attempt:   %d%n", job.getAttempt());
         if (!job.getWorkerId().isEmpty()) out.printf("worker:    %s%n", job.getWorkerId());

@@ -38,6 +38,9 @@ class JobSpecOptions {
     @Option(names = {"-n", "--name"}, description = "Name shown in listings")
     String name = "";
 
+    @Option(names = {"-N", "--namespace"}, description = "Namespace of the job (default: the context's, else 'default')")
+    String namespace = "";
+
     @Option(names = "--idempotency-key", description = "Submitting twice with one key creates one job")
     String idempotencyKey = "";
 

@@ -33,6 +33,12 @@ final class LocalControlPlane implements AutoCloseable {
         return "127.0.0.1:" + ctx.getBean(GrpcServer.class).port();
     }
 
+    /** A channel to it, with its admin token. */
+    io.grpc.ManagedChannel channel() {
+        return ServerAddress.open(new ServerAddress.Target(address(),
+                ctx.getBean(dev.hodei.auth.LocalAdminToken.class).secret(), null, null, null, null));
+    }
+
     @Override
     public void close() {
         ctx.close();

@@ -30,7 +30,8 @@ class RunCommand implements Callable<Integer> {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             // A key of our own, so a retried submit after a lost answer cannot create two jobs.
             String key = spec.idempotencyKey.isEmpty() ? "cli-" + UUID.randomUUID() : spec.idempotencyKey;
-            Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec.toSpec()).setIdempotencyKey(key).build())
+            Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec.toSpec()).setIdempotencyKey(key)
+                            .setNamespace(server.namespace(spec.namespace)).build())
                     .getJob();
             if (!quiet) System.err.println("hodei: job " + job.getId());
             JobOutput.stream(jobs, job.getId(), 1, true, System.out, System.err);

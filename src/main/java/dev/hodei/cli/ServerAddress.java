@@ -1,20 +1,91 @@
 package dev.hodei.cli;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
-/** The {@code --server} option every client command shares. */
+/**
+ * Where the server is and how to prove who we are, shared by every client command. Each setting
+ * comes from its option, else its environment variable, else the CLI context
+ * ({@code ~/.hodei/config.yaml}); the token last from the local server's {@code admin.token},
+ * and only for a server on this machine.
+ */
 class ServerAddress {
 
+    static final String DEFAULT_SERVER = "127.0.0.1:50051";
+
     @Option(names = {"-s", "--server"}, paramLabel = "HOST:PORT",
-            defaultValue = "${env:HODEI_SERVER:-127.0.0.1:50051}",
-            description = "Control plane address (env HODEI_SERVER, default ${DEFAULT-VALUE})")
+            description = "Control plane address (env HODEI_SERVER, the context's, else " + DEFAULT_SERVER + ")")
     String address;
 
+    @Option(names = "--token", paramLabel = "TOKEN", description = "API token (env HODEI_TOKEN, the context's, else "
+            + "the local server's admin token when the server is on this machine)")
+    String token;
+
+    @Option(names = "--ca-file", paramLabel = "PEM", description = "CA that signed the server's certificate: "
+            + "turns TLS on (env HODEI_CA_FILE, the context's)")
+    Path caFile;
+
+    @Option(names = "--client-cert", paramLabel = "PEM", description = "Client certificate for mTLS (with --client-key)")
+    Path clientCert;
+
+    @Option(names = "--client-key", paramLabel = "PEM", description = "Key of --client-cert")
+    Path clientKey;
+
+    @Option(names = "--context", description = "Context of ~/.hodei/config.yaml to use (default: its current-context)")
+    String context;
+
+    /** A resolved target: address, token (may be null), TLS files (may be null). */
+    record Target(String address, String token, Path caFile, Path clientCert, Path clientKey, String namespace) {}
+
+    Target target() {
+        ClientConfig.Context ctx = ClientConfig.load().context(context).orElse(new ClientConfig.Context());
+        String server = first(address, System.getenv("HODEI_SERVER"), ctx.server, DEFAULT_SERVER);
+        Path ca = firstPath(caFile, System.getenv("HODEI_CA_FILE"), ctx.caFile);
+        Path cert = firstPath(clientCert, null, ctx.clientCert);
+        Path key = firstPath(clientKey, null, ctx.clientKey);
+        String t = first(token, System.getenv("HODEI_TOKEN"), ctx.token, ctx.tokenFile == null ? null : read(Path.of(ctx.tokenFile)));
+        if (t == null && isLocal(server)) t = localAdminToken();
+        return new Target(server, t, ca, cert, key, ctx.namespace);
+    }
+
     ManagedChannel open() {
-        return ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        return open(target());
+    }
+
+    static ManagedChannel open(Target t) {
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(t.address());
+        if (t.caFile() != null) {
+            try {
+                SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(t.caFile().toFile());
+                if (t.clientCert() != null) ssl.keyManager(t.clientCert().toFile(), t.clientKey().toFile());
+                b.sslContext(ssl.build());
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot use the TLS files (" + e.getMessage() + ")");
+            }
+        } else {
+            b.usePlaintext();
+        }
+        if (t.token() != null) b.intercept(bearer(t.token()));
+        return b.build();
+    }
+
+    static ClientInterceptor bearer(String token) {
+        Metadata m = new Metadata();
+        m.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return MetadataUtils.newAttachHeadersInterceptor(m);
     }
 
     /** Runs {@code call} on a channel to the server, closed afterwards. */
@@ -25,5 +96,44 @@ class ServerAddress {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /** The namespace of a request: the option's, else the context's, else empty (the server's default). */
+    String namespace(String option) {
+        if (option != null && !option.isEmpty()) return option;
+        String ns = target().namespace();
+        return ns == null ? "" : ns;
+    }
+
+    static boolean isLocal(String address) {
+        String host = address.startsWith("[") ? address.substring(1, Math.max(1, address.indexOf(']')))
+                : address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
+        return List.of("127.0.0.1", "localhost", "::1").contains(host) || host.startsWith("127.");
+    }
+
+    /** The token the server on this machine wrote for its user ({@code <home>/admin.token}). */
+    static String localAdminToken() {
+        String home = System.getenv("HODEI_HOME");
+        Path dir = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".hodei");
+        return read(dir.resolve("admin.token"));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.isReadable(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static String first(String... values) {
+        for (String v : values) if (v != null && !v.isBlank()) return v;
+        return null;
+    }
+
+    private static Path firstPath(Path option, String env, String config) {
+        if (option != null) return option;
+        String v = first(env, config);
+        return v == null ? null : Path.of(v);
     }
 }

@@ -48,10 +48,14 @@ class TemplateCommands {
         @Mixin ServerAddress server;
         @Option(names = {"-f", "--file"}, required = true) Path file;
 
+        @Option(names = {"-N", "--namespace"}, description = "Namespace of the template, its runs and schedules "
+                + "(default: the context's, else 'default')")
+        String namespace = "";
+
         @Override
         public Integer call() {
             Template t = withTemplates(server, api -> api.createTemplate(CreateTemplateRequest.newBuilder()
-                    .setDefinition(TemplateFile.read(file)).build()));
+                    .setDefinition(TemplateFile.read(file)).setNamespace(server.namespace(namespace)).build()));
             System.out.println("template " + t.getName() + " created (version " + t.getVersion() + ", id " + t.getId() + ")");
             return 0;
         }

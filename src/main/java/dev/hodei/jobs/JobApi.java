@@ -1,5 +1,8 @@
 package dev.hodei.jobs;
 
+import dev.hodei.auth.Caller;
+import dev.hodei.auth.Namespaces;
+import dev.hodei.auth.Permission;
 import dev.hodei.logs.JobLogStore;
 import dev.hodei.server.UnaryResponse;
 import dev.hodei.workers.WorkerRecord;
@@ -66,7 +69,11 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void submitJob(SubmitJobRequest request, StreamObserver<SubmitJobResponse> response) {
         UnaryResponse.send(response, () -> {
-            JobStore.Submitted s = submission.submit(request.getSpec(), request.getIdempotencyKey(), null);
+            Caller caller = Caller.current();
+            String namespace = Namespaces.of(request.getNamespace(), "namespace");
+            caller.require(Permission.SUBMIT, namespace);
+            JobStore.Submitted s = submission.submit(request.getSpec(), request.getIdempotencyKey(),
+                    new JobStore.Origin(namespace, caller.name()), null);
             submission.wake(s);
             return SubmitJobResponse.newBuilder().setJob(s.job().toProto()).setCreated(s.created()).build();
         });
@@ -75,7 +82,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> response) {
         UnaryResponse.send(response, () -> {
-            JobRecord job = existing(request.getId());
+            JobRecord job = existing(request.getId(), Permission.READ);
             Job.Builder out = job.toProto().toBuilder();
             if (job.workerId() != null) {
                 workers.find(job.workerId()).map(WorkerRecord::resourceId).ifPresent(out::setProviderResourceId);
@@ -106,8 +113,9 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             List<JobState> states = request.getStatesList().stream()
                     .filter(s -> s != hodei.v1.JobState.JOB_STATE_UNSPECIFIED)
                     .map(JobState::fromProto).toList();
+            List<String> namespaces = Caller.current().readable(request.getNamespace());
             List<JobRecord> page = jobs.list(new JobStore.ListQuery(states, request.getLabelsMap(), size + 1,
-                    afterTs, afterId));
+                    afterTs, afterId, namespaces));
             ListJobsResponse.Builder out = ListJobsResponse.newBuilder();
             page.stream().limit(size).forEach(j -> out.addJobs(j.toProto()));
             if (page.size() > size) {
@@ -122,8 +130,12 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> response) {
         UnaryResponse.send(response, () -> {
-            JobRecord job = existing(request.getId());
-            camel.sendBodyAndHeader("direct:cancel-job", request.getReason(), "jobId", job.id());
+            JobRecord job = existing(request.getId(), Permission.SUBMIT);
+            if (request.getReason().length() > 500) {
+                throw Status.INVALID_ARGUMENT.withDescription("reason: longer than 500 characters").asRuntimeException();
+            }
+            camel.sendBodyAndHeaders("direct:cancel-job", request.getReason(),
+                    java.util.Map.of("jobId", job.id(), "principal", Caller.current().name()));
             return jobs.find(job.id()).orElseThrow().toProto();
         });
     }
@@ -132,7 +144,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     public void streamLogs(StreamLogsRequest request, StreamObserver<LogChunk> response) {
         UUID jobId;
         try {
-            jobId = existing(request.getJobId()).id();
+            jobId = existing(request.getJobId(), Permission.READ).id();
         } catch (StatusRuntimeException e) {
             response.onError(e);
             return;
@@ -165,7 +177,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     public void watchJob(WatchJobRequest request, StreamObserver<JobEvent> response) {
         UUID jobId;
         try {
-            jobId = existing(request.getJobId()).id();
+            jobId = existing(request.getJobId(), Permission.READ).id();
         } catch (StatusRuntimeException e) {
             response.onError(e);
             return;
@@ -188,6 +200,13 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
         }));
     }
 
+    /** The job, if the caller may do {@code p} in its namespace. */
+    private JobRecord existing(String id, Permission p) {
+        JobRecord job = existing(id);
+        Caller.current().require(p, job.namespace());
+        return job;
+    }
+
     private JobRecord existing(String id) {
         UUID uuid;
         try {
@@ -208,6 +227,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                 .setTime(JobRecord.timestamp(e.at()));
         if (e.fromState() != null) b.setFromState(JobState.valueOf(e.fromState()).toProto());
         if (e.reason() != null) b.setReason(e.reason());
+        if (e.principal() != null) b.setPrincipal(e.principal());
         return b.build();
     }
 

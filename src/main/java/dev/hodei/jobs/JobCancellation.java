@@ -28,11 +28,11 @@ public class JobCancellation {
     }
 
     /** Returns the worker to destroy now, if the job had one that will never run it, else null. */
-    public UUID cancel(UUID jobId, String reason) {
+    public UUID cancel(UUID jobId, String reason, String principal) {
         String why = reason == null || reason.isBlank() ? "cancelled by request" : "cancelled: " + reason;
         JobRecord job = jobs.find(jobId).orElseThrow();
         if (job.state().isTerminal()) return null;
-        jobs.markCancelRequested(jobId);
+        jobs.markCancelRequested(jobId, principal);
         if (jobs.transition(jobId, EnumSet.of(JobState.PENDING, JobState.ASSIGNED, JobState.PROVISIONING),
                 JobState.CANCELLED, why, null, "failure_reason = :why, finished_at = now()", Map.of("why", why))
                 .isPresent()) {

@@ -36,7 +36,11 @@ public record JobRecord(
         // Null unless the job is a template run.
         TemplateRun run,
         // Secret parameters, encrypted (SecretCipher); null when there are none.
-        byte[] secretEnv) {
+        byte[] secretEnv,
+        String namespace,
+        // Token names; null when unknown (jobs from before authentication, the system's own).
+        String submittedBy,
+        String cancelledBy) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
@@ -62,7 +66,10 @@ public record JobRecord(
                     instant(rs, "started_at"),
                     instant(rs, "finished_at"),
                     run(rs),
-                    rs.getBytes("secret_env"));
+                    rs.getBytes("secret_env"),
+                    rs.getString("namespace"),
+                    rs.getString("submitted_by"),
+                    rs.getString("cancelled_by"));
         } catch (InvalidProtocolBufferException e) {
             throw new SQLException("jobs.spec is not a hodei.v1.JobSpec", e);
         }
@@ -107,7 +114,10 @@ public record JobRecord(
                 .setAttempt(attempt)
                 .setSignal(signal)
                 .setProvider(provider)
+                .setNamespace(namespace)
                 .setCreatedAt(timestamp(createdAt));
+        if (submittedBy != null) b.setSubmittedBy(submittedBy);
+        if (cancelledBy != null) b.setCancelledBy(cancelledBy);
         if (idempotencyKey != null) b.setIdempotencyKey(idempotencyKey);
         if (exitCode != null) b.setExitCode(exitCode);
         if (failureReason != null) b.setFailureReason(failureReason);

@@ -57,17 +57,28 @@ public class JobStore {
                           String triggeredBy, UUID scheduleId, Instant scheduledFireAt,
                           Map<String, String> parameters, byte[] secretEnv) {}
 
-    public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds) {
-        return submit(spec, idempotencyKey, provider, maxAttempts, runTimeoutSeconds, null);
+    /** Where a job belongs and who asked for it. */
+    public record Origin(String namespace, String principal) {
+        public static final Origin DEFAULT = new Origin("default", null);
     }
 
-    public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds,
-                            RunLink run) {
+    public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds) {
+        return submit(spec, idempotencyKey, Origin.DEFAULT, provider, maxAttempts, runTimeoutSeconds, null);
+    }
+
+    /**
+     * @throws io.grpc.StatusRuntimeException ALREADY_EXISTS when the idempotency key names a job
+     *         of the namespace with another spec (or another template)
+     */
+    public Submitted submit(JobSpec spec, String idempotencyKey, Origin origin, String provider, int maxAttempts,
+                            long runTimeoutSeconds, RunLink run) {
         UUID id = UUID.randomUUID();
         String key = idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("id", id)
                 .addValue("key", key)
+                .addValue("namespace", origin.namespace())
+                .addValue("principal", origin.principal())
                 .addValue("name", spec.getName().isEmpty() ? null : spec.getName())
                 .addValue("spec", spec.toByteArray())
                 .addValue("provider", provider)
@@ -89,20 +100,21 @@ public class JobStore {
                 .addValue("secretEnv", run == null ? null : run.secretEnv(), java.sql.Types.BINARY);
         Integer inserted = jdbc.queryForObject("""
                 WITH ins AS (
-                    INSERT INTO jobs (id, idempotency_key, name, spec, state, provider, priority, labels,
-                                      max_attempts, run_timeout_s, queue_deadline,
+                    INSERT INTO jobs (id, idempotency_key, namespace, submitted_by, name, spec, state, provider,
+                                      priority, labels, max_attempts, run_timeout_s, queue_deadline,
                                       template_id, template_name, template_version, run_number, run_trigger,
                                       triggered_by, schedule_id, scheduled_fire_at, parameters, secret_env)
-                    VALUES (:id, :key, :name, :spec, 'PENDING', :provider, :priority, CAST(:labels AS jsonb),
+                    VALUES (:id, :key, :namespace, :principal, :name, :spec, 'PENDING', :provider, :priority,
+                            CAST(:labels AS jsonb),
                             :maxAttempts, :timeout,
                             CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END,
                             :templateId, :templateName, :templateVersion, :runNumber, :trigger,
                             :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv)
-                    ON CONFLICT (idempotency_key) DO NOTHING
+                    ON CONFLICT (namespace, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 ev AS (
-                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
-                    SELECT id, NULL, 'PENDING', 0, 'submitted' FROM ins)
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
+                    SELECT id, NULL, 'PENDING', 0, 'submitted', :principal FROM ins)
                 SELECT count(*) FROM ins""", p, Integer.class);
         if (inserted != null && inserted == 1) {
             countEntered(JobState.PENDING);
@@ -110,9 +122,17 @@ public class JobStore {
             afterCommit(() -> events.job("job-submitted", job));
             return new Submitted(job, true);
         }
-        JobRecord existing = jdbc.queryForObject("SELECT * FROM jobs WHERE idempotency_key = :key",
-                Map.of("key", key), JobRecord::map);
+        JobRecord existing = findByIdempotencyKey(origin.namespace(), key).orElseThrow();
+        boolean sameRequest = run == null ? existing.run() == null && existing.spec().equals(spec)
+                : existing.run() != null && existing.run().getTemplateId().equals(run.templateId().toString());
+        if (!sameRequest) throw keyTaken(existing);
         return new Submitted(existing, false);
+    }
+
+    /** A retry must not silently get another client's job: a key reused for something else is refused. */
+    public static io.grpc.StatusRuntimeException keyTaken(JobRecord existing) {
+        return io.grpc.Status.ALREADY_EXISTS.withDescription("idempotency_key: already used in namespace "
+                + existing.namespace() + " by job " + existing.id() + " with a different request").asRuntimeException();
     }
 
     /** Inside a transaction (a template run), listeners hear of the job once it is committed. */
@@ -129,9 +149,9 @@ public class JobStore {
         });
     }
 
-    public Optional<JobRecord> findByIdempotencyKey(String key) {
-        return jdbc.query("SELECT * FROM jobs WHERE idempotency_key = :key", Map.of("key", key), JobRecord::map)
-                .stream().findFirst();
+    public Optional<JobRecord> findByIdempotencyKey(String namespace, String key) {
+        return jdbc.query("SELECT * FROM jobs WHERE namespace = :ns AND idempotency_key = :key",
+                Map.of("ns", namespace, "key", key), JobRecord::map).stream().findFirst();
     }
 
     public Optional<JobRecord> find(UUID id) {
@@ -172,6 +192,7 @@ public class JobStore {
     public Optional<JobState> transition(UUID jobId, Collection<JobState> from, JobState to, String reason,
                                          Integer attempt, String extraSet, Map<String, ?> params) {
         MapSqlParameterSource p = new MapSqlParameterSource(new HashMap<>(params))
+                .addValue("principal", params.get("principal"), java.sql.Types.VARCHAR)
                 .addValue("id", jobId)
                 .addValue("from", from.stream().map(Enum::name).toList())
                 .addValue("to", to.name())
@@ -185,10 +206,11 @@ public class JobStore {
                 upd AS (
                     UPDATE jobs j SET state = :to, updated_at = now() %s
                     FROM prev WHERE j.id = prev.id
-                    RETURNING j.id, j.attempt, prev.state AS from_state),
+                    RETURNING j.id, j.attempt, j.cancelled_by, prev.state AS from_state),
                 ev AS (
-                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
-                    SELECT id, from_state, :to, attempt, :reason FROM upd)
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
+                    SELECT id, from_state, :to, attempt, :reason,
+                           coalesce(:principal, CASE WHEN :to = 'CANCELLED' THEN cancelled_by END) FROM upd)
                 SELECT from_state FROM upd""".formatted(
                 attempt == null ? "" : "AND attempt = :attempt",
                 extraSet == null || extraSet.isBlank() ? "" : ", " + extraSet);
@@ -256,19 +278,35 @@ public class JobStore {
         return n;
     }
 
-    public void markCancelRequested(UUID jobId) {
-        jdbc.update("UPDATE jobs SET cancel_requested = true, updated_at = now() WHERE id = :id", Map.of("id", jobId));
+    /** The first request's principal is kept: that is who cancelled it. */
+    public void markCancelRequested(UUID jobId, String principal) {
+        jdbc.update("""
+                UPDATE jobs SET cancel_requested = true, updated_at = now(),
+                       cancelled_by = CASE WHEN cancel_requested THEN cancelled_by ELSE :by END
+                WHERE id = :id""", new MapSqlParameterSource().addValue("id", jobId)
+                .addValue("by", principal, java.sql.Types.VARCHAR));
     }
 
     /** A filter and keyset position for {@link #list}. */
+    /** {@code namespaces}: null = all. */
     public record ListQuery(Collection<JobState> states, Map<String, String> labels, int limit,
-                            Instant afterCreatedAt, UUID afterId) {}
+                            Instant afterCreatedAt, UUID afterId, Collection<String> namespaces) {
+        public ListQuery(Collection<JobState> states, Map<String, String> labels, int limit, Instant afterCreatedAt,
+                         UUID afterId) {
+            this(states, labels, limit, afterCreatedAt, afterId, null);
+        }
+    }
 
     public List<JobRecord> list(ListQuery q) {
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("labels", toJson(q.labels()))
                 .addValue("limit", q.limit());
         StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE labels @> CAST(:labels AS jsonb)");
+        if (q.namespaces() != null) {
+            if (q.namespaces().isEmpty()) return List.of();
+            sql.append(" AND namespace IN (:namespaces)");
+            p.addValue("namespaces", q.namespaces());
+        }
         if (!q.states().isEmpty()) {
             sql.append(" AND state IN (:states)");
             p.addValue("states", q.states().stream().map(Enum::name).toList());
@@ -282,14 +320,15 @@ public class JobStore {
     }
 
     /** One row of {@code job_events}. */
-    public record Event(long id, UUID jobId, String fromState, String toState, int attempt, String reason, Instant at) {}
+    public record Event(long id, UUID jobId, String fromState, String toState, int attempt, String reason, Instant at,
+                        String principal) {}
 
     public List<Event> eventsAfter(UUID jobId, long afterId) {
         return jdbc.query("SELECT * FROM job_events WHERE job_id = :id AND id > :after ORDER BY id",
                 Map.of("id", jobId, "after", afterId),
                 (rs, i) -> new Event(rs.getLong("id"), rs.getObject("job_id", UUID.class), rs.getString("from_state"),
                         rs.getString("to_state"), rs.getInt("attempt"), rs.getString("reason"),
-                        rs.getTimestamp("at").toInstant()));
+                        rs.getTimestamp("at").toInstant(), rs.getString("principal")));
     }
 
     private double queueDepth() {

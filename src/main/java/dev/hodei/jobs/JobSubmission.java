@@ -31,7 +31,7 @@ public class JobSubmission {
     }
 
     /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming each field at fault */
-    public JobStore.Submitted submit(JobSpec spec, String idempotencyKey, JobStore.RunLink run) {
+    public JobStore.Submitted submit(JobSpec spec, String idempotencyKey, JobStore.Origin origin, JobStore.RunLink run) {
         List<String> violations = validator.violations(spec, idempotencyKey == null ? "" : idempotencyKey);
         if (!violations.isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations)).asRuntimeException();
@@ -40,9 +40,10 @@ public class JobSubmission {
         int maxAttempts = spec.getMaxAttempts() == 0 ? defaults.defaultMaxAttempts() : spec.getMaxAttempts();
         long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
                 : spec.getRunTimeoutSeconds();
-        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, provider, maxAttempts, timeout, run);
+        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, origin, provider, maxAttempts, timeout, run);
         if (s.created()) {
-            log.info("Job {} submitted ({} on {}){}", s.job().id(), JobApi.describe(spec), provider,
+            log.info("Job {} submitted by {} in {} ({} on {}){}", s.job().id(), origin.principal(), origin.namespace(),
+                    JobApi.describe(spec), provider,
                     run == null ? "" : " as run " + run.runNumber() + " of template " + run.templateName());
         }
         return s;

@@ -23,7 +23,7 @@ public class ScheduleStore {
 
     private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {};
     private static final String SELECT = """
-            SELECT s.*, t.name AS template_name, t.status AS template_status
+            SELECT s.*, t.name AS template_name, t.status AS template_status, t.namespace AS template_namespace
             FROM schedules s JOIN templates t ON t.id = s.template_id""";
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -38,7 +38,8 @@ public class ScheduleStore {
     public record ScheduleRow(UUID id, String name, UUID templateId, String templateName, String templateStatus,
                               String cron, String timeZone, Map<String, String> parameters, byte[] secretParameters,
                               boolean enabled, String misfirePolicy, int pauseAfterFailures, int consecutiveFailures,
-                              String statusReason, Instant lastFireAt, Instant createdAt, Instant updatedAt) {
+                              String statusReason, Instant lastFireAt, Instant createdAt, Instant updatedAt,
+                              String namespace, String createdBy) {
 
         /** Should a cron route fire for it? */
         public boolean live() {
@@ -48,16 +49,16 @@ public class ScheduleStore {
 
     /** False when the name is taken. */
     public boolean create(UUID id, String name, UUID templateId, String cron, String timeZone, Map<String, String> params,
-                          byte[] secretParams, String misfirePolicy, int pauseAfterFailures) {
+                          byte[] secretParams, String misfirePolicy, int pauseAfterFailures, String createdBy) {
         return jdbc.update("""
                 INSERT INTO schedules (id, name, template_id, cron, time_zone, parameters, secret_parameters,
-                                       misfire_policy, pause_after_failures)
-                VALUES (:id, :name, :template, :cron, :tz, CAST(:params AS jsonb), :secret, :policy, :pause)
+                                       misfire_policy, pause_after_failures, created_by)
+                VALUES (:id, :name, :template, :cron, :tz, CAST(:params AS jsonb), :secret, :policy, :pause, :by)
                 ON CONFLICT (name) DO NOTHING""",
                 new MapSqlParameterSource("id", id).addValue("name", name).addValue("template", templateId)
                         .addValue("cron", cron).addValue("tz", timeZone).addValue("params", toJson(params))
                         .addValue("secret", secretParams, Types.BINARY).addValue("policy", misfirePolicy)
-                        .addValue("pause", pauseAfterFailures)) == 1;
+                        .addValue("pause", pauseAfterFailures).addValue("by", createdBy, Types.VARCHAR)) == 1;
     }
 
     /** By id or name. */
@@ -120,7 +121,8 @@ public class ScheduleStore {
                     rs.getBoolean("enabled"), rs.getString("misfire_policy"), rs.getInt("pause_after_failures"),
                     rs.getInt("consecutive_failures"), rs.getString("status_reason"),
                     rs.getTimestamp("last_fire_at").toInstant(), rs.getTimestamp("created_at").toInstant(),
-                    rs.getTimestamp("updated_at").toInstant());
+                    rs.getTimestamp("updated_at").toInstant(), rs.getString("template_namespace"),
+                    rs.getString("created_by"));
         } catch (JsonProcessingException e) {
             throw new SQLException("schedules.parameters is not a JSON object", e);
         }

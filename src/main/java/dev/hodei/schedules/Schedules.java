@@ -1,5 +1,7 @@
 package dev.hodei.schedules;
 
+import dev.hodei.auth.Caller;
+import dev.hodei.auth.Permission;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.secrets.SecretCipher;
 import dev.hodei.templates.TemplateParameters;
@@ -17,7 +19,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
-/** The schedule half of {@code TemplateService}: create, show, pause, resume, delete, run now, preview. */
+/**
+ * The schedule half of {@code TemplateService}: create, show, pause, resume, delete, run now,
+ * preview. A schedule is in its template's namespace; the caller's token must allow it there.
+ */
 @Component
 public class Schedules {
 
@@ -55,6 +60,8 @@ public class Schedules {
         if (r.getPauseAfterFailures() < 0) v.append("pause_after_failures: must not be negative; ");
         TemplateStore.TemplateRow t = templates.find(r.getTemplate()).orElseThrow(() ->
                 Status.NOT_FOUND.withDescription("template: no template " + r.getTemplate()).asRuntimeException());
+        Caller caller = Caller.current();
+        caller.require(Permission.MANAGE, t.namespace());
         TemplateDefinition def = templates.definition(t.id(), t.latestVersion()).orElseThrow();
         try {
             TemplateParameters.resolve(def, r.getParametersMap());
@@ -73,7 +80,7 @@ public class Schedules {
         }
         UUID id = UUID.randomUUID();
         if (!store.create(id, r.getName(), t.id(), cron.expression(), cron.zone().getId(), plain, cipher.seal(secret),
-                policy, r.getPauseAfterFailures())) {
+                policy, r.getPauseAfterFailures(), caller.name())) {
             throw Status.ALREADY_EXISTS.withDescription("name: a schedule named " + r.getName() + " exists").asRuntimeException();
         }
         routes.sync();
@@ -81,45 +88,51 @@ public class Schedules {
     }
 
     public Schedule get(String ref) {
-        return toProto(existing(ref));
+        return toProto(existing(ref, Permission.READ));
     }
 
-    public List<Schedule> list(String templateRef) {
+    public List<Schedule> list(String templateRef, String namespace) {
         UUID templateId = null;
         if (!templateRef.isEmpty()) {
-            templateId = templates.find(templateRef).orElseThrow(() ->
-                    Status.NOT_FOUND.withDescription("template: no template " + templateRef).asRuntimeException()).id();
+            TemplateStore.TemplateRow t = templates.find(templateRef).orElseThrow(() ->
+                    Status.NOT_FOUND.withDescription("template: no template " + templateRef).asRuntimeException());
+            Caller.current().require(Permission.READ, t.namespace());
+            templateId = t.id();
         }
-        return store.list(templateId).stream().map(this::toProto).toList();
+        List<String> readable = Caller.current().readable(namespace);
+        return store.list(templateId).stream().filter(s -> readable == null || readable.contains(s.namespace()))
+                .map(this::toProto).toList();
     }
 
     public Schedule setEnabled(String ref, boolean enabled) {
-        ScheduleStore.ScheduleRow s = existing(ref);
+        ScheduleStore.ScheduleRow s = existing(ref, Permission.MANAGE);
         store.setEnabled(s.id(), enabled, enabled ? null : "paused by request");
         routes.sync();
         return get(s.id().toString());
     }
 
     public void delete(String ref) {
-        store.delete(existing(ref).id());
+        store.delete(existing(ref, Permission.MANAGE).id());
         routes.sync();
     }
 
     public JobRecord runNow(String ref) {
-        return firing.runNow(existing(ref)).job();
+        return firing.runNow(existing(ref, Permission.MANAGE)).job();
     }
 
     public List<Instant> next(String ref, int count) {
         if (count < 0 || count > 100) {
             throw Status.INVALID_ARGUMENT.withDescription("count: must be between 1 and 100").asRuntimeException();
         }
-        ScheduleStore.ScheduleRow s = existing(ref);
+        ScheduleStore.ScheduleRow s = existing(ref, Permission.READ);
         return CronSchedule.parse(s.cron(), s.timeZone()).next(Instant.now(), count == 0 ? 5 : count);
     }
 
-    private ScheduleStore.ScheduleRow existing(String ref) {
-        return store.find(ref).orElseThrow(() ->
+    private ScheduleStore.ScheduleRow existing(String ref, Permission p) {
+        ScheduleStore.ScheduleRow s = store.find(ref).orElseThrow(() ->
                 Status.NOT_FOUND.withDescription("schedule: no schedule " + ref).asRuntimeException());
+        Caller.current().require(p, s.namespace());
+        return s;
     }
 
     private Schedule toProto(ScheduleStore.ScheduleRow s) {
@@ -136,7 +149,9 @@ public class Schedules {
                 .setPauseAfterFailures(s.pauseAfterFailures())
                 .setConsecutiveFailures(s.consecutiveFailures())
                 .setLastFireTime(JobRecord.timestamp(s.lastFireAt()))
-                .setCreatedAt(JobRecord.timestamp(s.createdAt()));
+                .setCreatedAt(JobRecord.timestamp(s.createdAt()))
+                .setNamespace(s.namespace());
+        if (s.createdBy() != null) b.setCreatedBy(s.createdBy());
         if (s.secretParameters() != null) {
             try {
                 cipher.open(s.secretParameters()).keySet().forEach(k -> b.putParameters(k, TemplateParameters.REDACTED));

@@ -1,5 +1,8 @@
 package dev.hodei.templates;
 
+import dev.hodei.auth.Caller;
+import dev.hodei.auth.Namespaces;
+import dev.hodei.auth.Permission;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobSpecValidator;
 import dev.hodei.schedules.ScheduleStore;
@@ -76,10 +79,13 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void createTemplate(CreateTemplateRequest request, StreamObserver<Template> response) {
         UnaryResponse.send(response, () -> {
+            Caller caller = Caller.current();
+            String namespace = Namespaces.of(request.getNamespace(), "namespace");
+            caller.require(Permission.MANAGE, namespace);
             TemplateDefinition def = request.getDefinition();
             checkDefinition(def);
             UUID id = UUID.randomUUID();
-            Boolean created = tx.execute(s -> templates.create(id, def));
+            Boolean created = tx.execute(s -> templates.create(id, def, namespace, caller.name()));
             if (!Boolean.TRUE.equals(created)) {
                 throw Status.ALREADY_EXISTS.withDescription("definition.name: a template named " + def.getName()
                         + " exists; update it to add a version").asRuntimeException();
@@ -92,7 +98,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void updateTemplate(UpdateTemplateRequest request, StreamObserver<Template> response) {
         UnaryResponse.send(response, () -> {
-            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.MANAGE);
             TemplateDefinition def = request.getDefinition();
             if (!def.getName().isEmpty() && !def.getName().equals(t.name())) {
                 throw Status.INVALID_ARGUMENT.withDescription("definition.name: '" + def.getName()
@@ -106,7 +112,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
             TemplateDefinition accepted = def;
             Integer version = tx.execute(s -> {
                 templates.lock(t.id());
-                return templates.addVersion(t.id(), accepted);
+                return templates.addVersion(t.id(), accepted, Caller.current().name());
             });
             log.info("Template {} updated to version {}", t.name(), version);
             return toProto(existing(t.id().toString()), 0);
@@ -115,7 +121,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
 
     @Override
     public void getTemplate(GetTemplateRequest request, StreamObserver<Template> response) {
-        UnaryResponse.send(response, () -> toProto(existing(request.getTemplate()), request.getVersion()));
+        UnaryResponse.send(response, () -> toProto(existing(request.getTemplate(), Permission.READ), request.getVersion()));
     }
 
     @Override
@@ -128,7 +134,8 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
             if (statuses.isEmpty()) statuses = List.of("ACTIVE", "DISABLED");
             String after = request.getPageToken().isEmpty() ? null
                     : new String(decode(request.getPageToken()), StandardCharsets.UTF_8);
-            List<TemplateStore.TemplateRow> page = templates.list(statuses, request.getLabelsMap(), size + 1, after);
+            List<TemplateStore.TemplateRow> page = templates.list(statuses, request.getLabelsMap(), size + 1, after,
+                    Caller.current().readable(request.getNamespace()));
             ListTemplatesResponse.Builder out = ListTemplatesResponse.newBuilder();
             page.stream().limit(size).forEach(t -> out.addTemplates(toProto(t, 0)));
             if (page.size() > size) {
@@ -142,7 +149,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void setTemplateStatus(SetTemplateStatusRequest request, StreamObserver<Template> response) {
         UnaryResponse.send(response, () -> {
-            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.MANAGE);
             if (request.getStatus() == TemplateStatus.TEMPLATE_STATUS_UNSPECIFIED
                     || request.getStatus() == TemplateStatus.UNRECOGNIZED) {
                 throw Status.INVALID_ARGUMENT.withDescription("status: give ACTIVE, DISABLED or ARCHIVED").asRuntimeException();
@@ -161,14 +168,15 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void deleteTemplate(DeleteTemplateRequest request, StreamObserver<DeleteTemplateResponse> response) {
         UnaryResponse.send(response, () -> {
-            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.MANAGE);
             List<UUID> active = templates.activeRuns(t.id());
             if (!active.isEmpty() && !request.getForce()) {
                 throw Status.FAILED_PRECONDITION.withDescription(active.size() + " run(s) of template " + t.name()
                         + " still active; wait for them or delete with force (cancels them)").asRuntimeException();
             }
             for (UUID job : active) {
-                camel.sendBodyAndHeader("direct:cancel-job", "template " + t.name() + " deleted", "jobId", job);
+                camel.sendBodyAndHeaders("direct:cancel-job", "template " + t.name() + " deleted",
+                        java.util.Map.of("jobId", job, "principal", Caller.current().name()));
             }
             templates.delete(t.id());
             schedulesChanged();
@@ -180,7 +188,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void runTemplate(RunTemplateRequest request, StreamObserver<Job> response) {
         UnaryResponse.send(response, () -> {
-            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.SUBMIT);
             String kind = switch (request.getTrigger()) {
                 case TRIGGER_MANUAL -> "MANUAL";
                 case TRIGGER_UNSPECIFIED, TRIGGER_API -> "API";
@@ -190,22 +198,23 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
             if (request.getTriggeredBy().length() > 200) {
                 throw Status.INVALID_ARGUMENT.withDescription("triggered_by: longer than 200 characters").asRuntimeException();
             }
-            String by = request.getTriggeredBy().isEmpty() ? kind.toLowerCase() : request.getTriggeredBy();
-            return runs.run(t.id(), request.getParametersMap(), TemplateRuns.Trigger.of(kind, by),
+            String principal = Caller.current().name();
+            String by = request.getTriggeredBy().isEmpty() ? principal : request.getTriggeredBy();
+            return runs.run(t.id(), request.getParametersMap(), TemplateRuns.Trigger.of(kind, by, principal),
                     request.getIdempotencyKey()).job().toProto();
         });
     }
 
     @Override
     public void retryRun(RetryRunRequest request, StreamObserver<Job> response) {
-        UnaryResponse.send(response, () -> runs.retry(existing(request.getTemplate()).id(), request.getRunNumber(),
-                request.getTriggeredBy()).job().toProto());
+        UnaryResponse.send(response, () -> runs.retry(existing(request.getTemplate(), Permission.SUBMIT).id(),
+                request.getRunNumber(), request.getTriggeredBy(), Caller.current().name()).job().toProto());
     }
 
     @Override
     public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
         UnaryResponse.send(response, () -> {
-            TemplateStore.TemplateRow t = existing(request.getTemplate());
+            TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.READ);
             int size = pageSize(request.getPageSize());
             long before = 0;
             if (!request.getPageToken().isEmpty()) {
@@ -239,7 +248,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void listSchedules(ListSchedulesRequest request, StreamObserver<ListSchedulesResponse> response) {
         UnaryResponse.send(response, () -> ListSchedulesResponse.newBuilder()
-                .addAllSchedules(schedules.list(request.getTemplate())).build());
+                .addAllSchedules(schedules.list(request.getTemplate(), request.getNamespace())).build());
     }
 
     @Override
@@ -289,6 +298,13 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
         if (!v.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", v)).asRuntimeException();
     }
 
+    /** The template, if the caller may do {@code p} in its namespace. */
+    private TemplateStore.TemplateRow existing(String ref, Permission p) {
+        TemplateStore.TemplateRow t = existing(ref);
+        Caller.current().require(p, t.namespace());
+        return t;
+    }
+
     private TemplateStore.TemplateRow existing(String ref) {
         if (ref.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("template: give a template id or name").asRuntimeException();
         return templates.find(ref).orElseThrow(() ->
@@ -309,6 +325,9 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                 .setCreatedAt(JobRecord.timestamp(t.createdAt()))
                 .setUpdatedAt(JobRecord.timestamp(t.updatedAt()))
                 .setStats(templates.stats(t.id()))
+                .setNamespace(t.namespace())
+                .setCreatedBy(t.createdBy() == null ? "" : t.createdBy())
+                .setUpdatedBy(t.updatedBy() == null ? "" : t.updatedBy())
                 .build();
     }
 

@@ -22,10 +22,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class TemplateRuns {
 
-    /** Who or what asked for a run. */
-    public record Trigger(String kind, String by, UUID scheduleId, Instant scheduledFireAt) {
-        public static Trigger of(String kind, String by) {
-            return new Trigger(kind, by, null, null);
+    /**
+     * Who or what asked for a run: {@code by} is shown as the run's triggered_by, {@code principal}
+     * is the token the job is submitted in the name of (a schedule's: its creator's).
+     */
+    public record Trigger(String kind, String by, UUID scheduleId, Instant scheduledFireAt, String principal) {
+        public static Trigger of(String kind, String by, String principal) {
+            return new Trigger(kind, by, null, null, principal);
         }
     }
 
@@ -55,8 +58,13 @@ public class TemplateRuns {
             TemplateStore.TemplateRow t = templates.lock(templateId).orElseThrow(() ->
                     Status.NOT_FOUND.withDescription("no template " + templateId).asRuntimeException());
             if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
-                var existing = jobs.findByIdempotencyKey(idempotencyKey);
-                if (existing.isPresent()) return new JobStore.Submitted(existing.get(), false);
+                var existing = jobs.findByIdempotencyKey(t.namespace(), idempotencyKey);
+                if (existing.isPresent()) {
+                    if (existing.get().run() == null || !existing.get().run().getTemplateId().equals(t.id().toString())) {
+                        throw JobStore.keyTaken(existing.get());
+                    }
+                    return new JobStore.Submitted(existing.get(), false);
+                }
             }
             if (!t.status().equals("ACTIVE")) {
                 throw Status.FAILED_PRECONDITION.withDescription("template " + t.name() + " is "
@@ -70,7 +78,8 @@ public class TemplateRuns {
                 throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
             }
             long number = templates.nextRunNumber(t.id());
-            return submission.submit(resolved.spec(), idempotencyKey, new JobStore.RunLink(t.id(), t.name(),
+            return submission.submit(resolved.spec(), idempotencyKey,
+                    new JobStore.Origin(t.namespace(), trigger.principal()), new JobStore.RunLink(t.id(), t.name(),
                     t.latestVersion(), number, trigger.kind(), trigger.by(), trigger.scheduleId(),
                     trigger.scheduledFireAt(), resolved.shown(), cipher.seal(resolved.secretEnv())));
         });
@@ -79,7 +88,7 @@ public class TemplateRuns {
     }
 
     /** Runs the template again with the parameters of its run {@code runNumber}, secrets included. */
-    public JobStore.Submitted retry(UUID templateId, long runNumber, String by) {
+    public JobStore.Submitted retry(UUID templateId, long runNumber, String by, String principal) {
         JobRecord earlier = templates.run(templateId, runNumber).orElseThrow(() -> Status.NOT_FOUND
                 .withDescription("no run " + runNumber + " of template " + templateId).asRuntimeException());
         TemplateDefinition def = templates.definition(templateId, earlier.run().getTemplateVersion()).orElseThrow();
@@ -102,6 +111,6 @@ public class TemplateRuns {
             if (value != null) parameters.put(p.getName(), value);
         }
         String who = "retry of run " + runNumber + (by == null || by.isEmpty() ? "" : " by " + by);
-        return run(templateId, parameters, Trigger.of("RETRY", who), null);
+        return run(templateId, parameters, Trigger.of("RETRY", who, principal), null);
     }
 }

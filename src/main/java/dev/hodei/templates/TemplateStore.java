@@ -36,25 +36,29 @@ public class TemplateStore {
 
     /** One row of {@code templates}. */
     public record TemplateRow(UUID id, String name, String status, Map<String, String> labels, int latestVersion,
-                              long lastRunNumber, Instant createdAt, Instant updatedAt) {}
+                              long lastRunNumber, Instant createdAt, Instant updatedAt, String namespace,
+                              String createdBy, String updatedBy) {}
 
     /** Inserts the template and its version 1; false when the name is taken. */
-    public boolean create(UUID id, TemplateDefinition def) {
+    public boolean create(UUID id, TemplateDefinition def, String namespace, String principal) {
         int n = jdbc.update("""
-                INSERT INTO templates (id, name, status, labels, latest_version)
-                VALUES (:id, :name, 'ACTIVE', CAST(:labels AS jsonb), 1) ON CONFLICT (name) DO NOTHING""",
-                new MapSqlParameterSource("id", id).addValue("name", def.getName()).addValue("labels", toJson(def.getLabelsMap())));
+                INSERT INTO templates (id, name, status, labels, latest_version, namespace, created_by, updated_by)
+                VALUES (:id, :name, 'ACTIVE', CAST(:labels AS jsonb), 1, :ns, :by, :by) ON CONFLICT (name) DO NOTHING""",
+                new MapSqlParameterSource("id", id).addValue("name", def.getName()).addValue("labels", toJson(def.getLabelsMap()))
+                        .addValue("ns", namespace).addValue("by", principal, java.sql.Types.VARCHAR));
         if (n == 0) return false;
         insertVersion(id, 1, def);
         return true;
     }
 
     /** Stores {@code def} as the next version (call in a transaction); returns its number. */
-    public int addVersion(UUID id, TemplateDefinition def) {
+    public int addVersion(UUID id, TemplateDefinition def, String principal) {
         Integer version = jdbc.queryForObject("""
-                UPDATE templates SET latest_version = latest_version + 1, labels = CAST(:labels AS jsonb), updated_at = now()
+                UPDATE templates SET latest_version = latest_version + 1, labels = CAST(:labels AS jsonb), updated_at = now(),
+                       updated_by = :by
                 WHERE id = :id RETURNING latest_version""",
-                new MapSqlParameterSource("id", id).addValue("labels", toJson(def.getLabelsMap())), Integer.class);
+                new MapSqlParameterSource("id", id).addValue("labels", toJson(def.getLabelsMap()))
+                        .addValue("by", principal, java.sql.Types.VARCHAR), Integer.class);
         insertVersion(id, version, def);
         return version;
     }
@@ -91,11 +95,17 @@ public class TemplateStore {
     }
 
     /** Ordered by name, after {@code afterName} when given. */
-    public List<TemplateRow> list(Collection<String> statuses, Map<String, String> labels, int limit, String afterName) {
+    /** {@code namespaces}: null = all. */
+    public List<TemplateRow> list(Collection<String> statuses, Map<String, String> labels, int limit, String afterName,
+                                  Collection<String> namespaces) {
+        if (namespaces != null && namespaces.isEmpty()) return List.of();
         MapSqlParameterSource p = new MapSqlParameterSource("statuses", statuses)
-                .addValue("labels", toJson(labels)).addValue("limit", limit).addValue("after", afterName == null ? "" : afterName);
+                .addValue("labels", toJson(labels)).addValue("limit", limit).addValue("after", afterName == null ? "" : afterName)
+                .addValue("namespaces", namespaces == null ? List.of("") : namespaces)
+                .addValue("all", namespaces == null);
         return jdbc.query("""
                 SELECT * FROM templates WHERE status IN (:statuses) AND labels @> CAST(:labels AS jsonb) AND name > :after
+                  AND (:all OR namespace IN (:namespaces))
                 ORDER BY name LIMIT :limit""", p, this::row);
     }
 
@@ -167,7 +177,8 @@ public class TemplateStore {
             return new TemplateRow(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("status"),
                     json.readValue(rs.getString("labels"), LABELS), rs.getInt("latest_version"),
                     rs.getLong("last_run_number"), rs.getTimestamp("created_at").toInstant(),
-                    rs.getTimestamp("updated_at").toInstant());
+                    rs.getTimestamp("updated_at").toInstant(), rs.getString("namespace"), rs.getString("created_by"),
+                    rs.getString("updated_by"));
         } catch (JsonProcessingException e) {
             throw new SQLException("templates.labels is not a JSON object", e);
         }

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /** The `hodei template` and `hodei schedule` commands against a real control plane. */
 class TemplateCliIT extends ControlPlaneIT {
 
+    @org.springframework.beans.factory.annotation.Autowired dev.hodei.server.HodeiProperties props;
+
     record Result(int exit, String out, String err) {}
 
     /** Runs the packaged CLI ({@code java -jar target/hodei.jar ...}) as a user would. */
@@ -24,6 +26,10 @@ class TemplateCliIT extends ControlPlaneIT {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HODEI_SERVER", "127.0.0.1:" + grpc.port());
+        // no token given: the CLI finds the local server's admin token in its home, as a user's would
+        pb.environment().put("HODEI_HOME", props.home().toAbsolutePath().toString());
+        pb.environment().remove("HODEI_TOKEN");
+        pb.environment().put("HODEI_CONFIG", props.home().resolve("no-such-config.yaml").toAbsolutePath().toString());
         Path err = Files.createTempFile("hodei-cli", ".err");
         try {
             Process p = pb.redirectError(err.toFile()).start();

@@ -55,6 +55,11 @@ public final class ServerProcess implements AutoCloseable {
         File log = home.resolve("server-" + started.size() + ".log").toFile();
         current = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
         started.add(current);
+        Eventually.within(Duration.ofSeconds(90), "admin token written in " + home, () -> {
+            if (!current.isAlive()) throw new AssertionError("server exited; see " + log);
+            return Files.isRegularFile(home.resolve("admin.token"));
+        });
+        TestTokens.register(grpcPort, Files.readString(home.resolve("admin.token")).strip());
         try (TestClient client = new TestClient(grpcPort)) {
             Eventually.within(Duration.ofSeconds(90), "server answering on " + grpcPort, () -> {
                 if (!current.isAlive()) throw new AssertionError("server exited; see " + log);

@@ -23,10 +23,24 @@ public final class TestClient implements AutoCloseable {
     private final JobServiceGrpc.JobServiceBlockingStub jobs;
     private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
 
+    /** With the admin token of the control plane on {@code port} ({@link TestTokens}). */
     public TestClient(int port) {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        this(port, TestTokens.adminOf(port));
+    }
+
+    /** With this bearer token; null = none. */
+    public TestClient(int port, String token) {
+        ManagedChannelBuilder<?> b = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext();
+        if (token != null) b.intercept(bearer(token));
+        channel = b.build();
         jobs = JobServiceGrpc.newBlockingStub(channel);
         templates = TemplateServiceGrpc.newBlockingStub(channel);
+    }
+
+    public static io.grpc.ClientInterceptor bearer(String token) {
+        io.grpc.Metadata m = new io.grpc.Metadata();
+        m.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(m);
     }
 
     public TemplateServiceGrpc.TemplateServiceBlockingStub templates() {

@@ -1,0 +1,46 @@
+-- Who may call the API, who did what, and the audit of refused calls.
+
+-- Bearer tokens: only their SHA-256 is kept.
+CREATE TABLE api_tokens (
+    id          uuid PRIMARY KEY,
+    name        text        NOT NULL UNIQUE,
+    token_hash  text        NOT NULL UNIQUE,
+    role        text        NOT NULL CHECK (role IN ('VIEWER', 'SUBMITTER', 'OPERATOR', 'ADMIN')),
+    -- '*' = every namespace
+    namespaces  text[]      NOT NULL,
+    created_by  text,
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz,
+    revoked_at  timestamptz
+);
+
+-- Refused client calls and token changes; agents' refused registrations stay in auth_events.
+CREATE TABLE audit_log (
+    id         bigserial PRIMARY KEY,
+    at         timestamptz NOT NULL DEFAULT now(),
+    principal  text,
+    peer       text,
+    rpc        text        NOT NULL,
+    outcome    text        NOT NULL,
+    reason     text
+);
+
+ALTER TABLE jobs
+    ADD COLUMN namespace    text NOT NULL DEFAULT 'default',
+    ADD COLUMN submitted_by text,
+    ADD COLUMN cancelled_by text;
+-- Idempotency keys belong to a namespace.
+ALTER TABLE jobs DROP CONSTRAINT jobs_idempotency_key_key;
+CREATE UNIQUE INDEX jobs_namespace_idempotency_key ON jobs (namespace, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX jobs_namespace_created ON jobs (namespace, created_at DESC, id DESC);
+
+ALTER TABLE job_events ADD COLUMN principal text;
+
+ALTER TABLE templates
+    ADD COLUMN namespace  text NOT NULL DEFAULT 'default',
+    ADD COLUMN created_by text,
+    ADD COLUMN updated_by text;
+
+-- A schedule is in its template's namespace; its runs are submitted in its creator's name.
+ALTER TABLE schedules ADD COLUMN created_by text;

@@ -1,0 +1,85 @@
+package dev.hodei.auth;
+
+import dev.hodei.server.HodeiProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Zero friction on one machine: an admin token in {@code <home>/admin.token}, readable only by the
+ * server's user, made on the first start (and again if the file or its token is gone). The CLI
+ * run by that user finds it without a flag.
+ */
+@Component
+public class LocalAdminToken {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalAdminToken.class);
+    public static final String FILE = "admin.token";
+
+    private final Path file;
+    private final String secret;
+
+    public LocalAdminToken(ApiTokens tokens, HodeiProperties props) {
+        this.file = props.home().toAbsolutePath().resolve(FILE);
+        String existing = read(file);
+        if (existing != null && tokens.authenticate(existing).filter(t -> t.role() == Role.ADMIN).isPresent()) {
+            this.secret = existing;
+        } else {
+            String name = name(props.home());
+            tokens.delete(name); // its file is gone or stale: nobody can use it any more
+            this.secret = tokens.create(name, Role.ADMIN, Set.of(Caller.ALL_NAMESPACES), null, "hodei server")
+                    .orElseThrow().secret();
+            write(file, secret);
+            log.info("Admin token {} written to {} (readable by this user only)", name, file);
+        }
+    }
+
+    public String secret() {
+        return secret;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** One per home and host, so control planes sharing a database each keep their own. */
+    static String name(Path home) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return "local-admin-" + ApiTokens.hash(host + ":" + home.toAbsolutePath().normalize()).substring(0, 8);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Created 0600 under a temporary name and moved into place: never readable by anyone else. */
+    static void write(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), ".admin-token-", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the admin token to " + file, e);
+        }
+    }
+}
