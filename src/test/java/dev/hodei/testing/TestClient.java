@@ -47,6 +47,14 @@ public final class TestClient implements AutoCloseable {
         return templates.withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
+    public hodei.v1.TokenServiceGrpc.TokenServiceBlockingStub tokens() {
+        return hodei.v1.TokenServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    public hodei.v1.AuditServiceGrpc.AuditServiceBlockingStub audit() {
+        return hodei.v1.AuditServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
     public ManagedChannel channel() {
         return channel;
     }
