@@ -43,6 +43,7 @@ class ConfigurationReferenceTest {
     void everyVariableTheAgentAndCliReadIsDocumented() {
         Set<String> envs = matches(sources(Path.of("agent", "src", "main", "java")), "\"(HODEI_[A-Z_]+)\"");
         envs.addAll(matches(sources(Path.of("src", "main", "java", "dev", "hodei", "cli")), "env:(HODEI_[A-Z_]+)"));
+        envs.addAll(matches(sources(Path.of("src", "main", "java", "dev", "hodei", "cli")), "getenv\\(\"(HODEI_[A-Z_]+)\"\\)"));
         envs.addAll(matches(read(Path.of("hodei")), "\\$\\{(HODEI_[A-Z_]+)"));
         assertThat(envs).contains("HODEI_OTP_TOKEN", "HODEI_SERVER")
                 .allSatisfy(env -> assertThat(DOC).contains("`" + env + "`"));
