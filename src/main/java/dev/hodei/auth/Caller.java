@@ -52,8 +52,9 @@ public record Caller(UUID tokenId, String name, Role role, Set<String> namespace
     /** The namespaces to read from: the one asked for (if allowed), else all the caller may see (null = all). */
     public List<String> readable(String asked) {
         if (asked != null && !asked.isEmpty()) {
-            require(Permission.READ, asked);
-            return List.of(asked);
+            String namespace = Namespaces.of(asked, "namespace");
+            require(Permission.READ, namespace);
+            return List.of(namespace);
         }
         return allNamespaces() ? null : List.copyOf(namespaces);
     }

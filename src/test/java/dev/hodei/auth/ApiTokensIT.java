@@ -81,6 +81,17 @@ class ApiTokensIT extends ControlPlaneIT {
     }
 
     @Test
+    void anExpiredTokenIsRefused() {
+        String secret = client.tokens().createToken(CreateTokenRequest.newBuilder().setName(unique("short"))
+                .setRole(Role.ROLE_VIEWER).addNamespaces("default").setTtlSeconds(1).build()).getSecret();
+        try (TestClient user = new TestClient(grpc.port(), secret)) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThatThrownBy(() -> user.tokens().whoAmI(WhoAmIRequest.getDefaultInstance()))
+                            .hasMessageContaining("UNAUTHENTICATED"));
+        }
+    }
+
+    @Test
     void aRoleOrNamespaceRefusalIsAuditedWithThePrincipal() {
         String name = unique("viewer");
         try (TestClient viewer = new TestClient(grpc.port(), token(name, Role.ROLE_VIEWER, "team-a"))) {
