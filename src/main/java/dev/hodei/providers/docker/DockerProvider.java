@@ -91,7 +91,7 @@ public class DockerProvider implements WorkerProvider {
                 // the job's HOME and /tmp stay writable, in memory counted against the container's limit
                 String workDir = workingDir(docker, image);
                 create.withWorkingDir(workDir);
-                host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,mode=1777",
+                host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw,exec,nosuid,nodev,mode=1777",
                         workDir, "rw,nosuid,nodev,exec,mode=1777"));
             }
             containerId = create.exec().getId();

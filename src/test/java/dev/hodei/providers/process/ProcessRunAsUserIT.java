@@ -31,9 +31,9 @@ class ProcessRunAsUserIT {
     void jobsRunAsTheUserAndReachNeitherTheServersFilesNorAnotherAgentsEnvironment() throws Exception {
         RunAs.requireRoot();
         String otherWorker = null;
-        try (ServerProcess server = new ServerProcess(List.of("--hodei.providers.process.run-as-user=" + RunAs.USER))
-                .start();
-             TestClient client = new TestClient(server.grpcPort())) {
+        // started inside the try, so that a start that times out still stops the server
+        try (ServerProcess server = new ServerProcess(List.of("--hodei.providers.process.run-as-user=" + RunAs.USER));
+             TestClient client = new TestClient(server.start().grpcPort())) {
             Job other = client.submit(JobSpec.newBuilder().setProvider("process").setShell("sleep 120 & sleep 120").build());
             Eventually.within(Duration.ofSeconds(30), "the other job running",
                     () -> client.get(other.getId()).getState() == JobState.JOB_STATE_RUNNING);
