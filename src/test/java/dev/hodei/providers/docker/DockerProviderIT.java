@@ -149,10 +149,10 @@ class DockerProviderIT extends ControlPlaneIT {
 
     @Test
     void anOrphanContainerIsRemovedByTheGc() {
-        String orphan = Docker.run("create", "--network", "host", "--label", "hodei.managed=true",
+        // created and started in one call: the GC (every second here) may remove it in between otherwise
+        String orphan = Docker.run("run", "-d", "--network", "host", "--label", "hodei.managed=true",
                 "--label", "hodei.instance=" + identity.instanceId(), "--label", "hodei.worker-id=" + UUID.randomUUID(),
                 "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
-        Docker.run("start", orphan);
 
         Eventually.within(Duration.ofSeconds(15), "orphan container removed",
                 () -> !Docker.managedContainers(identity.instanceId()).contains(orphan));
