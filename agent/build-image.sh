@@ -21,7 +21,8 @@ base="${HODEI_BASE_IMAGE:-hodei-base-jre17:bookworm}"
 jar="$root/target/hodei-agent.jar"
 
 [[ -f "$jar" ]] || { echo "build-image: $jar missing; run ./mvnw package first" >&2; exit 1; }
-jar_sum="$(sha256sum "$jar" | cut -c1-16)"
+# the image depends on the jar and on the Dockerfile
+jar_sum="$(cat "$jar" "$root/agent/Dockerfile" | sha256sum | cut -c1-16)"
 
 if [[ "$(docker image inspect -f '{{index .Config.Labels "hodei.agent-jar"}}' "$tag" 2>/dev/null || true)" == "$jar_sum" ]]; then
   echo "build-image: $tag is up to date"

@@ -51,8 +51,7 @@ public class ProviderPolicy {
     public String apply(JobRecord job, String chosen) {
         if (chosen == null || chosen.isBlank() || chosen.equals(job.provider())) return job.provider();
         if (!providers.exists(chosen)) {
-            String why = "PROVIDER_POLICY: the policy chose unknown provider '" + chosen + "' (available: "
-                    + String.join(", ", providers.names()) + ")";
+            String why = "PROVIDER_POLICY: the policy chose " + providers.refusal(chosen);
             jobs.transition(job.id(), List.of(JobState.ASSIGNED), JobState.FAILED, why, job.attempt(),
                     "failure_reason = :why, finished_at = now()", Map.of("why", why));
             return null;

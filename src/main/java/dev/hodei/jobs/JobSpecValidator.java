@@ -64,8 +64,7 @@ public class JobSpecValidator {
             v.add("spec.max_attempts: must be between 0 (server default) and " + limits.maxAttemptsLimit());
         }
         if (!spec.getProvider().isEmpty() && !providers.exists(spec.getProvider())) {
-            v.add("spec.provider: unknown provider '" + spec.getProvider() + "' (available: "
-                    + String.join(", ", providers.names()) + ")");
+            v.add("spec.provider: " + providers.refusal(spec.getProvider()));
         }
         if (!spec.getWorkingDir().isEmpty() && !spec.getWorkingDir().startsWith("/")) {
             v.add("spec.working_dir: must be an absolute path");

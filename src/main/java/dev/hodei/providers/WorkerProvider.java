@@ -1,6 +1,7 @@
 package dev.hodei.providers;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +12,14 @@ public interface WorkerProvider {
 
     /** The name jobs use to ask for this provider ({@code spec.provider}). */
     String name();
+
+    /**
+     * Why this provider is not offered on this server, or empty when it is (the default). A
+     * withheld provider is left out of {@link Providers}: jobs cannot name it.
+     */
+    default Optional<String> withheld() {
+        return Optional.empty();
+    }
 
     /**
      * Starts the agent for {@code launch}. {@code recordResource} must be called with the

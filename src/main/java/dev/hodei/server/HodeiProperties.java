@@ -98,7 +98,12 @@ public record HodeiProperties(
             @DefaultValue("") String imagePullSecret,
             @DefaultValue("IfNotPresent") String imagePullPolicy,
             Map<String, String> nodeSelector,
-            List<Toleration> tolerations) {
+            List<Toleration> tolerations,
+            // The non-root uid (and gid) worker containers run as.
+            @DefaultValue("65534") long runAsUser,
+            // Requests and limits of jobs that name no cpu / memory_mb (Kubernetes quantities).
+            @DefaultValue("1") String defaultCpu,
+            @DefaultValue("1Gi") String defaultMemory) {
 
         public Map<String, String> nodeSelector() {
             return nodeSelector == null ? Map.of() : nodeSelector;
@@ -119,12 +124,23 @@ public record HodeiProperties(
             @DefaultValue("hodei-agent:latest") String image,
             // Address the agents in containers dial; empty = 127.0.0.1:<gRPC port> (host networking).
             @DefaultValue("") String serverAddress,
-            @DefaultValue("host") String networkMode) {}
+            @DefaultValue("host") String networkMode,
+            // uid:gid worker containers run as; empty = the image's own USER.
+            @DefaultValue("65534:65534") String user,
+            @DefaultValue("1024") long pidsLimit,
+            // Memory limit of jobs that name no memory_mb.
+            @DefaultValue("2048") long defaultMemoryMb,
+            // Read-only root file system, with a tmpfs on /tmp and the working directory.
+            @DefaultValue("false") boolean readOnlyRootfs) {}
 
     public record Process(
             // The agent jar; empty = hodei-agent.jar next to the server jar, or target/hodei-agent.jar.
             @DefaultValue("") String agentJar,
             // Address the agent dials; empty = 127.0.0.1:<gRPC port>.
             @DefaultValue("") String serverAddress,
-            @DefaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xshare:auto") String jvmOptions) {}
+            @DefaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xshare:auto") String jvmOptions,
+            // Unset = offered while gRPC listens on loopback only; true/false decides either way.
+            Boolean enabled,
+            // The user local jobs run as (the server must be root); empty = the server's own user.
+            @DefaultValue("") String runAsUser) {}
 }

@@ -8,13 +8,20 @@ import hodei.v1.JobSpec;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
 import hodei.v1.RunJob;
+import dev.hodei.testing.RunAs;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's job runner on real processes, without a server: what it sends, and the result. */
 class JobRunTest {
@@ -134,5 +141,64 @@ class JobRunTest {
         run(r, JobSpec.newBuilder().setShell("echo \"$A-$(pwd)\"").putEnv("A", "x y").setWorkingDir("/tmp").build(), 60);
 
         assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).isEqualTo("x y-/tmp\n");
+    }
+
+    /** What the agent itself has: its token, the server's address, and (process provider) the server's variables. */
+    static final Map<String, String> AGENT_ENV = Map.of("PATH", "/usr/bin:/bin", "LANG", "C.UTF-8",
+            "HODEI_OTP_TOKEN", "otp-value", "HODEI_SERVER_ADDRESS", "127.0.0.1:1", "HODEI_WORKER_MODE", "ephemeral",
+            "HODEI_WORKER_ID", "worker-1", "HODEI_JOB_ID", "job-1", "SERVER_DB_PASSWORD", "server-secret");
+
+    @Test
+    void theJobGetsAFreshEnvironmentNotTheAgents(@TempDir Path home) throws Exception {
+        Recorder r = new Recorder();
+        new JobRun(job(JobSpec.newBuilder().setArgv(ArgvCommand.newBuilder().addArgs("env")).putEnv("A", "1").build(), 60),
+                r, new JobLauncher(AGENT_ENV, home)).start();
+        assertThat(r.await().getExitCode()).isZero();
+
+        Map<String, String> env = Arrays.stream(r.output(LogStream.LOG_STREAM_STDOUT).split("\n"))
+                .map(l -> l.split("=", 2)).collect(Collectors.toMap(kv -> kv[0], kv -> kv[1]));
+        assertThat(env.keySet()).containsExactlyInAnyOrder("PATH", "HOME", "LANG", "TERM", "USER", "PWD", "A",
+                "HODEI_WORKER_ID", "HODEI_JOB_ID");
+        assertThat(env).containsEntry("HOME", home.toString()).containsEntry("PWD", home.toString())
+                .containsEntry("PATH", "/usr/bin:/bin").containsEntry("HODEI_WORKER_ID", "worker-1")
+                .containsEntry("USER", System.getProperty("user.name"));
+        assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).doesNotContain("otp-value", "server-secret");
+    }
+
+    @Test
+    void aJobRunAsAnotherUserCannotReadTheAgentsFilesNorItsEnvironment(@TempDir Path dir) throws Exception {
+        RunAs.requireRoot();
+        Path secret = Files.writeString(dir.resolve("secrets.key"), "server-only");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path home = Files.createDirectory(dir.resolve("workspace"));
+        Files.setAttribute(home, "unix:uid", RunAs.UID);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> agentEnv = new java.util.HashMap<>(AGENT_ENV);
+        agentEnv.put("HODEI_JOB_USER", RunAs.USER);
+        agentEnv.put("HODEI_JOB_GROUP", Integer.toString(RunAs.UID));
+        long agentPid = ProcessHandle.current().pid(); // this JVM plays the agent: root, with the token
+
+        Recorder r = new Recorder();
+        new JobRun(job(JobSpec.newBuilder().setShell("id -u; echo mine > \"$HOME/f\" && echo wrote; "
+                + "cat " + secret + " || echo no-secret; cat /proc/" + agentPid + "/environ || echo no-environ").build(), 60),
+                r, new JobLauncher(agentEnv, home)).start();
+        assertThat(r.await().getExitCode()).isZero();
+
+        assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).isEqualTo(RunAs.UID + "\nwrote\nno-secret\nno-environ\n");
+        assertThat(r.output(LogStream.LOG_STREAM_STDERR)).contains("Permission denied").doesNotContain("server-only");
+    }
+
+    @Test
+    void theDeadlineStillKillsTheWholeTreeOfAJobRunAsAnotherUser(@TempDir Path home) throws Exception {
+        RunAs.requireRoot();
+        Map<String, String> agentEnv = new java.util.HashMap<>(AGENT_ENV);
+        agentEnv.put("HODEI_JOB_USER", RunAs.USER);
+        agentEnv.put("HODEI_JOB_GROUP", Integer.toString(RunAs.UID));
+        Recorder r = new Recorder();
+        new JobRun(job(JobSpec.newBuilder().setShell("sleep 120 & sleep 120; echo never").build(), 1), r,
+                new JobLauncher(agentEnv, home)).start();
+
+        assertThat(r.await().getTimedOut()).isTrue();
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
     }
 }

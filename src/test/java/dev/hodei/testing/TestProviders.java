@@ -67,7 +67,8 @@ public class TestProviders {
     WorkerProvider unreachableDockerProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
         HodeiProperties.Docker d = props.providers().docker();
         return new DockerProvider("docker-unreachable", new HodeiProperties.Docker(true,
-                "unix:///tmp/hodei-no-such-docker.sock", d.image(), d.serverAddress(), d.networkMode()), grpc, identity);
+                "unix:///tmp/hodei-no-such-docker.sock", d.image(), d.serverAddress(), d.networkMode(), d.user(),
+                d.pidsLimit(), d.defaultMemoryMb(), d.readOnlyRootfs()), grpc, identity);
     }
 
     @Bean

@@ -2,11 +2,9 @@ package dev.hodei.agent;
 
 import com.google.protobuf.ByteString;
 import hodei.v1.JobResult;
-import hodei.v1.JobSpec;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
 import hodei.v1.RunJob;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
@@ -29,6 +27,7 @@ final class JobRun {
 
     private final RunJob job;
     private final MessageSink sink;
+    private final JobLauncher launcher;
     private final Object buffer = new Object();
     private final Object startLock = new Object();
     private final ArrayDeque<LogChunk> pending = new ArrayDeque<>();
@@ -39,8 +38,13 @@ final class JobRun {
     private volatile boolean outputDone;
 
     JobRun(RunJob job, MessageSink sink) {
+        this(job, sink, JobLauncher.fromEnvironment());
+    }
+
+    JobRun(RunJob job, MessageSink sink, JobLauncher launcher) {
         this.job = job;
         this.sink = sink;
+        this.launcher = launcher;
     }
 
     String jobId() {
@@ -90,7 +94,7 @@ final class JobRun {
                 return;
             }
             try {
-                process = start(job.getSpec());
+                process = launcher.builder(job.getSpec()).start();
             } catch (IOException e) {
                 sink.result(result.setExitCode(127).setError(e.getMessage()).build());
                 return;
@@ -137,19 +141,6 @@ final class JobRun {
                 .setCancelled(cancelled)
                 .setDurationMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         sink.result(result.build());
-    }
-
-    private static Process start(JobSpec spec) throws IOException {
-        List<String> command = spec.hasArgv() ? spec.getArgv().getArgsList() : List.of("/bin/sh", "-c", spec.getShell());
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeIf(k -> k.startsWith("HODEI_"));
-        pb.environment().putAll(spec.getEnvMap());
-        // Marks every process of the job, so the provider finds them even if this agent dies first.
-        pb.environment().put("HODEI_WORKER_ID", System.getenv().getOrDefault("HODEI_WORKER_ID", ""));
-        pb.environment().put("HODEI_JOB_ID", System.getenv().getOrDefault("HODEI_JOB_ID", ""));
-        if (!spec.getWorkingDir().isEmpty()) pb.directory(new File(spec.getWorkingDir()));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        return pb.start();
     }
 
     private Thread pump(InputStream in, LogStream stream) {

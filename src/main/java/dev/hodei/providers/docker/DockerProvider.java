@@ -1,8 +1,9 @@
 package dev.hodei.providers.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -32,7 +33,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Workers as Docker containers: {@code hodei-worker-<worker id>}, labelled (design.md §5), with
- * the job's cpu/memory limits and host networking. The full container ID is recorded before
+ * the job's cpu/memory limits and host networking, as a non-root user with no capabilities. The full container ID is recorded before
  * the container starts, so the agent can never register ahead of it. Destroy is a forced
  * remove: the job's result is already stored when it happens.
  */
@@ -74,19 +75,26 @@ public class DockerProvider implements WorkerProvider {
     public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
         DockerClient docker = client();
         String image = launch.spec().getImage().isEmpty() ? config.image() : launch.spec().getImage();
-        HostConfig host = HostConfig.newHostConfig().withNetworkMode(config.networkMode()).withInit(true);
+        HostConfig host = hardened(HostConfig.newHostConfig().withNetworkMode(config.networkMode()).withInit(true),
+                launch.spec().getMemoryMb());
         if (launch.spec().getCpu() > 0) host.withNanoCPUs((long) (launch.spec().getCpu() * 1e9));
-        if (launch.spec().getMemoryMb() > 0) host.withMemory(launch.spec().getMemoryMb() * 1024 * 1024);
         String containerId;
         try {
-            CreateContainerResponse created = docker.createContainerCmd(image)
+            CreateContainerCmd create = docker.createContainerCmd(image)
                     .withName("hodei-worker-" + launch.workerId())
                     .withLabels(launch.labels())
                     .withEnv(launch.agentEnvironment(serverAddress()).entrySet().stream()
                             .map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    .withHostConfig(host)
-                    .exec();
-            containerId = created.getId();
+                    .withHostConfig(host);
+            if (!config.user().isBlank()) create.withUser(config.user().strip());
+            if (config.readOnlyRootfs()) {
+                // the job's HOME and /tmp stay writable, in memory counted against the container's limit
+                String workDir = workingDir(docker, image);
+                create.withWorkingDir(workDir);
+                host.withReadonlyRootfs(true).withTmpFs(Map.of("/tmp", "rw,exec,nosuid,nodev,mode=1777",
+                        workDir, "rw,nosuid,nodev,exec,mode=1777"));
+            }
+            containerId = create.exec().getId();
         } catch (NotFoundException e) {
             throw new ProvisioningException("image '" + image + "' is not on the Docker host (build it with "
                     + "agent/build-image.sh; nothing is pulled)", e);
@@ -99,6 +107,30 @@ public class DockerProvider implements WorkerProvider {
         } catch (RuntimeException e) {
             throw new ProvisioningException("docker start of " + shortId(containerId) + " failed: " + message(e), e);
         }
+    }
+
+    /**
+     * Least privilege for every worker: no capabilities, no privilege gain through setuid files, a
+     * bounded number of processes, and a memory limit even for jobs that name none.
+     */
+    HostConfig hardened(HostConfig host, long jobMemoryMb) throws ProvisioningException {
+        host.withCapDrop(Capability.ALL).withSecurityOpts(List.of("no-new-privileges"));
+        if (config.pidsLimit() > 0) host.withPidsLimit(config.pidsLimit());
+        long memoryMb = jobMemoryMb > 0 ? jobMemoryMb : config.defaultMemoryMb();
+        if (memoryMb > 0) {
+            try {
+                host.withMemory(Math.multiplyExact(memoryMb, 1024L * 1024));
+            } catch (ArithmeticException e) {
+                throw new ProvisioningException("memory_mb " + memoryMb + " is more than Docker can be given", e);
+            }
+        }
+        return host;
+    }
+
+    /** The image's working directory, or /work for images that have none (a tmpfs cannot be mounted on /). */
+    private static String workingDir(DockerClient docker, String image) {
+        String dir = docker.inspectImageCmd(image).exec().getConfig().getWorkingDir();
+        return dir == null || dir.isBlank() || dir.equals("/") ? "/work" : dir;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.providers.WorkerProvider;
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.server.HodeiProperties;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
@@ -13,10 +14,13 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,7 +43,9 @@ import org.springframework.stereotype.Component;
  * deleting go through camel-kubernetes ({@code kubernetes-pods}, {@code kubernetes-secrets});
  * creation is a fabric8 call because the component's createPod can set neither annotations nor
  * anything but name, labels and spec. The OTP reaches the agent from a per-worker Secret owned by
- * the pod, so it is deleted with it and never appears in the pod spec.
+ * the pod, so it is deleted with it and never appears in the pod spec. Pods meet the "restricted"
+ * Pod Security Standard (non-root, RuntimeDefault seccomp, no capabilities, no privilege
+ * escalation), mount no API token, and always have requests and limits.
  */
 @Component
 @ConditionalOnProperty(name = "hodei.providers.kubernetes.enabled", havingValue = "true")
@@ -147,14 +153,19 @@ public class KubernetesProvider implements WorkerProvider {
         });
         env.add(new EnvVarBuilder().withName("HODEI_OTP_TOKEN").withNewValueFrom().withNewSecretKeyRef()
                 .withName(secretName(name)).withKey("otp").endSecretKeyRef().endValueFrom().build());
-        Map<String, Quantity> resources = new HashMap<>();
-        if (launch.spec().getCpu() > 0) resources.put("cpu", new Quantity(Double.toString(launch.spec().getCpu())));
-        if (launch.spec().getMemoryMb() > 0) resources.put("memory", new Quantity(launch.spec().getMemoryMb() + "Mi"));
+        Map<String, Quantity> resources = resources(launch);
         PodSpecBuilder spec = new PodSpecBuilder()
                 .withRestartPolicy("Never")
                 // the job's run deadline plus the time allowed to start: Kubernetes ends a pod we forgot
                 .withActiveDeadlineSeconds(launch.runTimeoutSeconds() + workers.startDeadline().toSeconds())
-                .withAutomountServiceAccountToken(!config.serviceAccount().isBlank())
+                // a job has no business with the API server, whatever service account the pod has
+                .withAutomountServiceAccountToken(false)
+                .withSecurityContext(new PodSecurityContextBuilder()
+                        .withRunAsNonRoot(true)
+                        .withRunAsUser(config.runAsUser())
+                        .withRunAsGroup(config.runAsUser())
+                        .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                        .build())
                 .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
                 .withTolerations(tolerations())
                 .addToContainers(new ContainerBuilder()
@@ -162,6 +173,11 @@ public class KubernetesProvider implements WorkerProvider {
                         .withImage(launch.spec().getImage().isEmpty() ? config.image() : launch.spec().getImage())
                         .withImagePullPolicy(config.imagePullPolicy())
                         .withEnv(env)
+                        // the "restricted" Pod Security Standard
+                        .withSecurityContext(new SecurityContextBuilder()
+                                .withAllowPrivilegeEscalation(false)
+                                .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build())
+                                .build())
                         .withResources(new ResourceRequirementsBuilder()
                                 .withRequests(resources.isEmpty() ? null : resources)
                                 .withLimits(resources.isEmpty() ? null : resources).build())
@@ -180,6 +196,16 @@ public class KubernetesProvider implements WorkerProvider {
                 .endMetadata()
                 .withSpec(spec.build())
                 .build();
+    }
+
+    /** Requests and limits: the job's cpu and memory, or the defaults for what it leaves out. */
+    private Map<String, Quantity> resources(WorkerLaunch launch) {
+        Map<String, Quantity> resources = new HashMap<>();
+        String cpu = launch.spec().getCpu() > 0 ? Double.toString(launch.spec().getCpu()) : config.defaultCpu();
+        String memory = launch.spec().getMemoryMb() > 0 ? launch.spec().getMemoryMb() + "Mi" : config.defaultMemory();
+        if (!cpu.isBlank()) resources.put("cpu", new Quantity(cpu.strip()));
+        if (!memory.isBlank()) resources.put("memory", new Quantity(memory.strip()));
+        return resources;
     }
 
     /** Labels of design.md §5; hodei.created-at is not a valid label value, so it is an annotation. */

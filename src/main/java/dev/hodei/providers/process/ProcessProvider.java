@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +25,9 @@ import org.springframework.stereotype.Component;
 /**
  * The embedded default: each worker is the agent as a local child JVM. Its labels are system
  * properties on the command line, so {@link #list()} finds the agents again after a server crash;
- * the resource id is the PID.
+ * the resource id is the PID. With {@code run-as-user} the agent (still the server's user, so it
+ * can report and kill) starts the job as that user, in a workspace only that user owns. Not
+ * offered when gRPC listens beyond loopback unless enabled explicitly.
  */
 @Component
 public class ProcessProvider implements WorkerProvider {
@@ -35,6 +38,7 @@ public class ProcessProvider implements WorkerProvider {
     private final GrpcServer grpc;
     private final ControlPlaneIdentity identity;
     private final AgentClassArchive classArchive;
+    private volatile RunAsUser runAs;
 
     public ProcessProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
         this.props = props;
@@ -49,9 +53,28 @@ public class ProcessProvider implements WorkerProvider {
     }
 
     @Override
+    public Optional<String> withheld() {
+        return withheld(props.providers().process().enabled(), grpc.listensBeyondLoopback());
+    }
+
+    /**
+     * Off beyond loopback unless {@code enabled} is set: a server other machines reach is a shared
+     * service, and local workers share its machine, its user and, without run-as-user, its files.
+     */
+    static Optional<String> withheld(Boolean enabled, boolean beyondLoopback) {
+        if (Boolean.FALSE.equals(enabled)) return Optional.of("hodei.providers.process.enabled is false");
+        if (enabled == null && beyondLoopback) {
+            return Optional.of("gRPC listens beyond loopback (hodei.grpc.address), where jobs on local processes "
+                    + "would share the server's machine; set hodei.providers.process.enabled=true to offer it anyway");
+        }
+        return Optional.empty();
+    }
+
+    @Override
     public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
         Path jar = agentJar();
-        Path workDir = workspace(launch.workerId());
+        RunAsUser user = runAsUser();
+        Path workDir = workspace(launch.workerId(), user);
         List<String> command = new ArrayList<>();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> jvmOptions = Arrays.asList(props.providers().process().jvmOptions().trim().split("\\s+"));
@@ -62,11 +85,20 @@ public class ProcessProvider implements WorkerProvider {
         command.add("-jar");
         command.add(jar.toString());
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-        // The server's own settings are not the job's business.
+        // The server's own settings are not the agent's business (the job's environment is built anew).
         pb.environment().keySet().removeIf(k -> k.startsWith("HODEI_") || k.startsWith("SPRING_"));
         pb.environment().putAll(launch.agentEnvironment(serverAddress()));
-        File agentLog = props.home().resolve("agent-logs").resolve(launch.workerId() + ".log").toFile();
-        agentLog.getParentFile().mkdirs();
+        if (user != null) {
+            pb.environment().put("HODEI_JOB_USER", user.name());
+            pb.environment().put("HODEI_JOB_GROUP", Integer.toString(user.gid()));
+        }
+        File agentLog;
+        try {
+            agentLog = privateDirectory(props.home().resolve("agent-logs"), "rwx------")
+                    .resolve(launch.workerId() + ".log").toFile();
+        } catch (IOException e) {
+            throw new ProvisioningException("could not create the agent's log folder: " + e.getMessage(), e);
+        }
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
@@ -141,6 +173,16 @@ public class ProcessProvider implements WorkerProvider {
     @Override
     public void checkHealth() throws ProvisioningException {
         agentJar();
+        runAsUser();
+    }
+
+    /** The configured run-as user, looked up once; null = the server's own user. */
+    private RunAsUser runAsUser() throws ProvisioningException {
+        String name = props.providers().process().runAsUser();
+        if (name.isBlank()) return null;
+        RunAsUser u = runAs;
+        if (u == null) runAs = u = RunAsUser.resolve(name.strip());
+        return u;
     }
 
     /** The address agents dial: configured, or this server's gRPC port on loopback. */
@@ -164,12 +206,23 @@ public class ProcessProvider implements WorkerProvider {
                 .findFirst().orElse(null);
     }
 
-    private Path workspace(UUID workerId) throws ProvisioningException {
+    /** {@code <home>/workspaces/<worker>}: the job's HOME, private to the user the job runs as. */
+    private Path workspace(UUID workerId, RunAsUser user) throws ProvisioningException {
         try {
-            return Files.createDirectories(props.home().resolve("workspaces").resolve(workerId.toString()));
+            // others may pass through (a run-as user must reach its own workspace) but not list
+            Path all = privateDirectory(props.home().resolve("workspaces"), "rwx--x--x");
+            Path dir = privateDirectory(all.resolve(workerId.toString()), "rwx------");
+            if (user != null) user.own(dir);
+            return dir;
         } catch (IOException e) {
             throw new ProvisioningException("could not create the worker's workspace: " + e.getMessage(), e);
         }
+    }
+
+    private static Path privateDirectory(Path dir, String permissions) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(permissions));
+        return dir;
     }
 
     private void cleanWorkspace(UUID workerId) {

@@ -91,6 +91,28 @@ class DockerProviderIT extends ControlPlaneIT {
     }
 
     @Test
+    void aWorkerContainerRunsAsNonRootWithoutCapabilitiesAndWithLimits() {
+        Job ran = client.awaitEnd(client.submit(JobSpec.newBuilder().setProvider("docker")
+                .setShell("id -u; echo ok > \"$HOME/f\" && cat \"$HOME/f\"").build()).getId());
+        assertThat(ran.getState()).as(ran.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(stdout(ran.getId())).isEqualTo("65534\nok\n");
+
+        Job job = client.submit(JobSpec.newBuilder().setProvider("docker").setShell("sleep 60").build());
+        try {
+            Eventually.within(Duration.ofSeconds(30), "job running",
+                    () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
+            String container = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?::uuid",
+                    String.class, client.get(job.getId()).getWorkerId());
+            String inspected = Docker.run("inspect", "--format", "{{json .HostConfig.CapDrop}}|{{json .HostConfig.SecurityOpt}}"
+                    + "|{{.HostConfig.PidsLimit}}|{{.HostConfig.Memory}}|{{.Config.User}}", container);
+            assertThat(inspected).isEqualTo("[\"ALL\"]|[\"no-new-privileges\"]|1024|" + 2048L * 1024 * 1024 + "|65534:65534");
+        } finally {
+            client.jobs().cancelJob(hodei.v1.CancelJobRequest.newBuilder().setId(job.getId()).setReason("test").build());
+        }
+        assertThat(client.awaitEnd(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+    }
+
+    @Test
     void theContainerOnTheTokenRowIsTheContainerTheJobRanIn() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("docker")
                 .setShell("grep -o 'containers/[0-9a-f]\\{64\\}' /proc/self/mountinfo | head -1").build());
@@ -127,10 +149,10 @@ class DockerProviderIT extends ControlPlaneIT {
 
     @Test
     void anOrphanContainerIsRemovedByTheGc() {
-        String orphan = Docker.run("create", "--network", "host", "--label", "hodei.managed=true",
+        // created and started in one call: the GC (every second here) may remove it in between otherwise
+        String orphan = Docker.run("run", "-d", "--network", "host", "--label", "hodei.managed=true",
                 "--label", "hodei.instance=" + identity.instanceId(), "--label", "hodei.worker-id=" + UUID.randomUUID(),
                 "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
-        Docker.run("start", orphan);
 
         Eventually.within(Duration.ofSeconds(15), "orphan container removed",
                 () -> !Docker.managedContainers(identity.instanceId()).contains(orphan));

@@ -65,6 +65,13 @@ class KubernetesProviderIT extends ControlPlaneIT {
                 .withName("hodei-worker-" + workerId + "-otp").get().getMetadata().getOwnerReferences())
                 .extracting(r -> r.getName()).containsExactly("hodei-worker-" + workerId);
 
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(65534L);
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+
         Job done = client.awaitEnd(job.getId());
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
@@ -78,6 +85,22 @@ class KubernetesProviderIT extends ControlPlaneIT {
                 "SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?::uuid", Boolean.class, workerId));
         assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?::uuid", String.class, workerId))
                 .isEqualTo("immediate");
+    }
+
+    @Test
+    void aJobThatNamesNoCpuOrMemoryGetsTheDefaultRequestsAndLimits() {
+        Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setShell("true").build());
+        Eventually.within(Duration.ofSeconds(20), "pod created", () -> !client.get(job.getId()).getWorkerId().isEmpty()
+                && k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
+                        .withName("hodei-worker-" + client.get(job.getId()).getWorkerId()).get() != null);
+        Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
+                .withName("hodei-worker-" + client.get(job.getId()).getWorkerId()).get();
+        Container c = pod.getSpec().getContainers().get(0);
+
+        assertThat(c.getResources().getRequests()).containsOnlyKeys("cpu", "memory");
+        assertThat(c.getResources().getLimits().get("cpu").toString()).isEqualTo("1");
+        assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
+        assertThat(client.awaitEnd(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.hodei.providers.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +27,14 @@ class ProcessProviderTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void beyondLoopbackTheProviderIsOfferedOnlyWhenEnabledExplicitly() {
+        assertThat(ProcessProvider.withheld(null, false)).isEmpty();
+        assertThat(ProcessProvider.withheld(null, true)).get().asString()
+                .contains("beyond loopback", "hodei.providers.process.enabled=true");
+        assertThat(ProcessProvider.withheld(true, true)).isEmpty();
+        assertThat(ProcessProvider.withheld(false, false)).isEqualTo(Optional.of("hodei.providers.process.enabled is false"));
     }
 }
