@@ -28,7 +28,7 @@ public class OperatorSecurity {
     }
 
     @Bean
-    SecurityFilterChain operatorSecurity(HttpSecurity http, HodeiProperties props, LoginThrottle throttle) throws Exception {
+    SecurityFilterChain operatorLogin(HttpSecurity http, HodeiProperties props, LoginThrottle throttle) throws Exception {
         // the console's Jolokia calls carry no CSRF token: the session cookie is SameSite=Strict and
         // JolokiaRequestGuard refuses foreign origins and every GET
         http.csrf(csrf -> csrf.disable())

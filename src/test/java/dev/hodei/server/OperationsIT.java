@@ -83,7 +83,11 @@ class OperationsIT extends ControlPlaneIT {
 
     @Test
     void jolokiaReadsButNeverRunsOrWrites() {
-        String camelContext = "org.apache.camel:context=hodei,type=context,name=\\\"hodei\\\"";
+        // the context's MBean name, still JSON-escaped, to put into the next requests
+        Matcher name = Pattern.compile("\"value\":\\[\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(
+                jolokia("/actuator/jolokia", "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=context,*\"}", OPERATOR, null).body());
+        assertThat(name.find()).isTrue();
+        String camelContext = name.group(1);
         assertThat(jolokia("/actuator/jolokia", "{\"type\":\"read\",\"mbean\":\"java.lang:type=Runtime\",\"attribute\":\"Uptime\"}", OPERATOR, null).body())
                 .contains("\"status\":200");
         assertThat(jolokia("/actuator/jolokia", "{\"type\":\"version\"}", OPERATOR, null).body()).contains("\"agent\"");
