@@ -4,6 +4,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +16,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGConnection;
 
 /**
  * With no datasource URL configured, the server runs its own PostgreSQL (real binaries from
- * Maven Central) whose data lives under {@code <hodei.home>/pgdata} and survives restarts.
+ * Maven Central) whose data lives under {@code <hodei.home>/pgdata} and survives restarts. Its
+ * superuser needs the password in {@code <hodei.home>/db.password} on every connection.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${spring.datasource.url:}'.isEmpty()")
@@ -31,19 +36,60 @@ public class EmbeddedDatabase {
     }
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(HodeiProperties props, HomeLock lock) throws IOException {
-        Path dataDir = props.home().resolve("pgdata");
+    EmbeddedPostgres embeddedPostgres(HodeiProperties props, HomeLock lock) throws IOException, SQLException {
+        return start(props.home());
+    }
+
+    /** Starts PostgreSQL on {@code <home>/pgdata}, made or brought to password authentication first. */
+    static EmbeddedPostgres start(Path home) throws IOException, SQLException {
+        Path dataDir = home.resolve("pgdata");
         Files.createDirectories(dataDir);
         stopOrphanedPostgres(dataDir);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf")); // zonky's own test for running initdb
+        boolean trusting = !fresh && PgHba.trusts(dataDir);
+        if (!fresh && !trusting && !Files.exists(home.resolve(DatabasePassword.FILE))) {
+            throw new IllegalStateException(dataDir + " requires the password kept in " + home.resolve(DatabasePassword.FILE)
+                    + ", which is missing; restore that file");
+        }
+        Path passwordFile = DatabasePassword.ensure(home);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 // zonky turns synchronous_commit off; a committed job must survive a crash of the machine.
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "100")
-                .start();
-        log.info("Embedded PostgreSQL on 127.0.0.1:{}, data in {}", pg.getPort(), dataDir);
+                .setConnectConfig("password", DatabasePassword.read(passwordFile));
+        if (fresh) {
+            // zonky runs initdb -A trust; these later options win: SCRAM from the first start on
+            builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", passwordFile.toString());
+        }
+        EmbeddedPostgres pg = builder.start();
+        if (trusting) {
+            try {
+                requirePassword(pg, dataDir, passwordFile);
+            } catch (IOException | SQLException | RuntimeException e) {
+                pg.close();
+                throw e;
+            }
+        }
+        log.info("Embedded PostgreSQL on 127.0.0.1:{}, data in {}, password in {}", pg.getPort(), dataDir, passwordFile);
         return pg;
+    }
+
+    /**
+     * A data directory from before the password: give the superuser the password (sent as a SCRAM
+     * verifier, never in clear) while pg_hba.conf still trusts, then require it and reload. A crash
+     * in between leaves pg_hba.conf trusting, and the next start does it again.
+     */
+    private static void requirePassword(EmbeddedPostgres pg, Path dataDir, Path passwordFile) throws IOException, SQLException {
+        try (Connection c = pg.getPostgresDatabase().getConnection()) {
+            c.unwrap(PGConnection.class).alterUserPassword("postgres", DatabasePassword.read(passwordFile).toCharArray(), "scram-sha-256");
+            PgHba.requirePassword(dataDir);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_reload_conf()");
+            }
+        }
+        log.warn("{} let local connections in without a password; it now requires the one in {}", dataDir.resolve("pg_hba.conf"), passwordFile);
     }
 
     /**
@@ -72,9 +118,11 @@ public class EmbeddedDatabase {
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(EmbeddedPostgres pg,
-                          @Value("${spring.datasource.hikari.connection-timeout:5000}") long connectionTimeoutMs) {
+                          HodeiProperties props,
+                          @Value("${spring.datasource.hikari.connection-timeout:5000}") long connectionTimeoutMs) throws IOException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
+        config.setPassword(DatabasePassword.read(props.home().resolve(DatabasePassword.FILE)));
         config.setConnectionTimeout(connectionTimeoutMs);
         config.setMaximumPoolSize(20);
         config.setPoolName("hodei-embedded");

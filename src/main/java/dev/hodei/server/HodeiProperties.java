@@ -16,7 +16,23 @@ public record HodeiProperties(
         @DefaultValue Workers workers,
         @DefaultValue Providers providers,
         @DefaultValue Secrets secrets,
-        @DefaultValue Schedules schedules) {
+        @DefaultValue Schedules schedules,
+        @DefaultValue Hawtio hawtio,
+        @DefaultValue Http http) {
+
+    /**
+     * The operator console. {@code authentication}: login in front of Hawtio and Jolokia (only the
+     * {@code dev} profile turns it off). {@code jolokiaPolicy}: a Jolokia access policy file; empty =
+     * the built-in read-only one. {@code failedLoginLimit} failed logins from one address within
+     * {@code failedLoginWindow}, and that address is refused (429) until the window has passed.
+     */
+    public record Hawtio(@DefaultValue("true") boolean authentication,
+                         @DefaultValue("") String jolokiaPolicy,
+                         @DefaultValue("5") int failedLoginLimit,
+                         @DefaultValue("1m") Duration failedLoginWindow) {}
+
+    /** {@code anonymousPrometheus}: let {@code /actuator/prometheus} answer without a login. */
+    public record Http(@DefaultValue("false") boolean anonymousPrometheus) {}
 
     /** {@code key}: base64 of a 256-bit AES key; empty = {@code <home>/secrets.key}, created on first use. */
     public record Secrets(@DefaultValue("") String key) {}

@@ -1,47 +1,51 @@
 package dev.hodei.server;
 
-import org.springframework.beans.factory.annotation.Value;
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.annotation.Order;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 
 import static org.springframework.security.web.util.matcher.AntPathRequestMatcher.antMatcher;
 
 /**
- * Hawtio and its Jolokia bridge can read and change everything in the JVM, so they sit behind a
- * login (form or HTTP basic; user {@code hodei.hawtio.user}, password
- * {@code hodei.hawtio.password}, generated and logged when unset). Only the {@code dev} profile
- * turns it off. Health, Prometheus and the gRPC API are not affected.
+ * The HTTP port is the operator's: Hawtio and its Jolokia bridge can read everything in the JVM,
+ * metrics and Camel endpoints describe the jobs. All of it sits behind a login (form or HTTP basic;
+ * {@code spring.security.user.*}, password generated and logged when unset), except the health
+ * probes, which answer their status to anyone and their details only to the operator role.
+ * {@code hodei.http.anonymous-prometheus} opens the scrape endpoint; only the {@code dev} profile
+ * turns the login off. The gRPC API is not affected.
  */
 @Configuration(proxyBeanMethods = false)
 public class OperatorSecurity {
 
     @Bean
-    @Order(1)
-    SecurityFilterChain hawtio(HttpSecurity http,
-                               @Value("${hodei.hawtio.authentication:true}") boolean authentication) throws Exception {
-        // plain path patterns: Jolokia is a servlet of its own, which MVC-based matchers would miss
-        http.securityMatcher(new OrRequestMatcher(antMatcher("/actuator/hawtio/**"), antMatcher("/actuator/jolokia/**"),
-                        antMatcher("/actuator/jolokia"), antMatcher("/login"), antMatcher("/logout")))
-                // the console's Jolokia calls carry no CSRF token; the session cookie is SameSite=Lax
-                .csrf(csrf -> csrf.disable());
-        if (authentication) {
-            http.authorizeHttpRequests(a -> a.anyRequest().authenticated())
-                    .formLogin(form -> form.defaultSuccessUrl("/actuator/hawtio/", false))
-                    .httpBasic(Customizer.withDefaults());
-        } else {
-            http.authorizeHttpRequests(a -> a.anyRequest().permitAll());
-        }
-        return http.build();
+    LoginThrottle loginThrottle(HodeiProperties props) {
+        return new LoginThrottle(props.hawtio().failedLoginLimit(), props.hawtio().failedLoginWindow(), Clock.systemUTC());
     }
 
     @Bean
-    @Order(2)
-    SecurityFilterChain everythingElse(HttpSecurity http) throws Exception {
-        return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).csrf(csrf -> csrf.disable()).build();
+    SecurityFilterChain operatorLogin(HttpSecurity http, HodeiProperties props, LoginThrottle throttle) throws Exception {
+        // the console's Jolokia calls carry no CSRF token: the session cookie is SameSite=Strict and
+        // JolokiaRequestGuard refuses foreign origins and every GET
+        http.csrf(csrf -> csrf.disable())
+                .addFilterAfter(new JolokiaRequestGuard(), AuthorizationFilter.class);
+        if (!props.hawtio().authentication()) {
+            return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
+        }
+        // plain path patterns: Jolokia is a servlet of its own, which MVC-based matchers would miss
+        http.authorizeHttpRequests(a -> {
+            a.requestMatchers(antMatcher("/actuator/health"), antMatcher("/actuator/health/**"), antMatcher("/error"))
+                    .permitAll();
+            if (props.http().anonymousPrometheus()) a.requestMatchers(antMatcher("/actuator/prometheus")).permitAll();
+            a.anyRequest().authenticated();
+        })
+                .formLogin(form -> form.defaultSuccessUrl("/actuator/hawtio/", false))
+                .httpBasic(Customizer.withDefaults())
+                .addFilterBefore(throttle.filter(), UsernamePasswordAuthenticationFilter.class);
+        return http.build();
     }
 }

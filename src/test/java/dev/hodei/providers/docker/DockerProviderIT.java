@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,7 +180,9 @@ class DockerProviderIT extends ControlPlaneIT {
     private String scrape() {
         try {
             String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/actuator/prometheus")).build(),
+                    URI.create("http://127.0.0.1:" + httpPort + "/actuator/prometheus"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:test-secret".getBytes(StandardCharsets.UTF_8)))
+                    .build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             return body;
         } catch (Exception e) {

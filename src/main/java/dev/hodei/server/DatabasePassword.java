@@ -1,0 +1,47 @@
+package dev.hodei.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * The embedded PostgreSQL superuser's password, in {@code <home>/db.password}: generated on first
+ * start, readable by the owner only. It is written to a temporary file created owner-only and then
+ * moved into place, so the file is never seen half-written or with wider permissions. Only the
+ * holder of the home lock calls it.
+ */
+final class DatabasePassword {
+
+    static final String FILE = "db.password";
+
+    private DatabasePassword() {}
+
+    /** The password file of {@code home}, created when missing. */
+    static Path ensure(Path home) throws IOException {
+        Path file = home.resolve(FILE);
+        if (Files.exists(file)) return file;
+        Files.createDirectories(home);
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        Path partial = Files.createTempFile(home, FILE, ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            // one line, no newline: initdb --pwfile reads the first line as it is
+            Files.writeString(partial, HexFormat.of().formatHex(random));
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return file;
+    }
+
+    static String read(Path file) throws IOException {
+        String password = Files.readString(file).trim();
+        if (password.isEmpty()) throw new IOException(file + " is empty");
+        return password;
+    }
+}
