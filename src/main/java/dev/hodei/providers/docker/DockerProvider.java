@@ -76,7 +76,8 @@ public class DockerProvider implements WorkerProvider {
         String image = launch.spec().getImage().isEmpty() ? config.image() : launch.spec().getImage();
         HostConfig host = HostConfig.newHostConfig().withNetworkMode(config.networkMode()).withInit(true);
         if (launch.spec().getCpu() > 0) host.withNanoCPUs((long) (launch.spec().getCpu() * 1e9));
-        if (launch.spec().getMemoryMb() > 0) host.withMemory(launch.spec().getMemoryMb() * 1024 * 1024);
+        // bounded at submission; exact so a row stored before that bound fails rather than wrapping to "unlimited"
+        if (launch.spec().getMemoryMb() > 0) host.withMemory(Math.multiplyExact(launch.spec().getMemoryMb(), 1024L * 1024));
         String containerId;
         try {
             CreateContainerResponse created = docker.createContainerCmd(image)
