@@ -113,7 +113,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             }
             List<String> filter = new ArrayList<>();
             Labels.check(request.getLabelsMap(), "labels", filter);
-            if (!filter.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", filter)).asRuntimeException();
+            if (!filter.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(filter)).asRuntimeException();
             // a set: a request repeating a state 100,000 times must not become 100,000 SQL parameters
             Set<JobState> states = request.getStatesList().stream()
                     .filter(s -> s != hodei.v1.JobState.JOB_STATE_UNSPECIFIED)

@@ -65,7 +65,7 @@ public class Schedules {
         }
         if (r.getPauseAfterFailures() < 0) v.append("pause_after_failures: must not be negative; ");
         TemplateStore.TemplateRow t = templates.find(r.getTemplate()).orElseThrow(() -> Status.NOT_FOUND
-                .withDescription("template: no template " + ClientText.quote(r.getTemplate())).asRuntimeException());
+                .withDescription("template: no template " + ClientText.cut(r.getTemplate())).asRuntimeException());
         TemplateDefinition def = templates.definition(t.id(), t.latestVersion()).orElseThrow();
         try {
             TemplateParameters.resolve(def, r.getParametersMap());
@@ -100,7 +100,7 @@ public class Schedules {
         UUID templateId = null;
         if (!templateRef.isEmpty()) {
             templateId = templates.find(templateRef).orElseThrow(() ->
-                    Status.NOT_FOUND.withDescription("template: no template " + ClientText.quote(templateRef))
+                    Status.NOT_FOUND.withDescription("template: no template " + ClientText.cut(templateRef))
                             .asRuntimeException()).id();
         }
         return store.list(templateId).stream().map(this::toProto).toList();
@@ -132,7 +132,7 @@ public class Schedules {
 
     private ScheduleStore.ScheduleRow existing(String ref) {
         return store.find(ref).orElseThrow(() ->
-                Status.NOT_FOUND.withDescription("schedule: no schedule " + ClientText.quote(ref)).asRuntimeException());
+                Status.NOT_FOUND.withDescription("schedule: no schedule " + ClientText.cut(ref)).asRuntimeException());
     }
 
     private Schedule toProto(ScheduleStore.ScheduleRow s) {

@@ -131,7 +131,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
             }
             List<String> filter = new ArrayList<>();
             Labels.check(request.getLabelsMap(), "labels", filter);
-            if (!filter.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", filter)).asRuntimeException();
+            if (!filter.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(filter)).asRuntimeException();
             List<String> statuses = request.getStatusesList().stream()
                     .filter(s -> s != TemplateStatus.TEMPLATE_STATUS_UNSPECIFIED).distinct()
                     .map(s -> s.name().substring("TEMPLATE_STATUS_".length())).toList();
@@ -308,13 +308,13 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                         .map(s -> s.replaceFirst("^spec\\.", "definition.job.")).forEach(v::add);
             }
         }
-        if (!v.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", v)).asRuntimeException();
+        if (!v.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(v)).asRuntimeException();
     }
 
     private TemplateStore.TemplateRow existing(String ref) {
         if (ref.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("template: give a template id or name").asRuntimeException();
         return templates.find(ref).orElseThrow(() ->
-                Status.NOT_FOUND.withDescription("template: no template " + ClientText.quote(ref)).asRuntimeException());
+                Status.NOT_FOUND.withDescription("template: no template " + ClientText.cut(ref)).asRuntimeException());
     }
 
     private Template toProto(TemplateStore.TemplateRow t, int version) {

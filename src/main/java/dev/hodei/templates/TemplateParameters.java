@@ -48,7 +48,7 @@ public final class TemplateParameters {
         private final List<String> violations;
 
         Invalid(List<String> violations) {
-            super(String.join("; ", violations));
+            super(ClientText.violations(violations));
             this.violations = List.copyOf(violations);
         }
 
@@ -276,7 +276,7 @@ public final class TemplateParameters {
             }
             case "string", "secret" -> {
                 if (!p.getPattern().isEmpty() && !ParameterPattern.matches(p.getPattern(), value)) {
-                    return shown + "does not match the pattern " + p.getPattern();
+                    return (quoted ? ClientText.quote(value) + " " : "") + "does not match the pattern " + p.getPattern();
                 }
             }
             default -> {

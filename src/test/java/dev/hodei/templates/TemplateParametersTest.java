@@ -121,7 +121,7 @@ class TemplateParametersTest {
         // a secret value the pattern refuses is not quoted either
         TemplateParameters.Invalid e = catchThrowableOfType(TemplateParameters.Invalid.class, () -> TemplateParameters
                 .resolve(def(param("TOKEN", "secret").setPattern("[0-9]+")), Map.of("TOKEN", secret)));
-        assertThat(e.getMessage()).contains("parameters.TOKEN: the value does not match").doesNotContain(secret);
+        assertThat(e.getMessage()).contains("parameters.TOKEN: does not match the pattern").doesNotContain(secret);
         // an ordinary value is quoted, which helps the person who typed it
         e = catchThrowableOfType(TemplateParameters.Invalid.class,
                 () -> TemplateParameters.resolve(def(param("N", "number")), Map.of("N", "abc")));
