@@ -163,7 +163,8 @@ public final class TemplateParameters {
         for (Parameter p : declared.values()) {
             String value = given.get(p.getName());
             boolean secret = type(p).equals("secret") || wereSecret.contains(p.getName());
-            if (value != null && wereSecret.contains(p.getName()) && !type(p).equals("secret")) {
+            // an empty value reveals nothing: an optional secret left out may become a plain parameter
+            if (value != null && !value.isEmpty() && wereSecret.contains(p.getName()) && !type(p).equals("secret")) {
                 v.add("parameters." + p.getName() + ": its value was a secret, but this version of template " + def.getName()
                         + " declares it " + type(p) + " (it would be stored and shown in clear); give the value again");
                 continue;

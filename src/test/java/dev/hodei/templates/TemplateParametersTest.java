@@ -112,6 +112,9 @@ class TemplateParametersTest {
             assertThat(e).as(now.getType()).isNotNull();
             assertThat(e.getMessage()).startsWith("parameters.TOKEN: its value was a secret").doesNotContain(secret);
         }
+        // an optional secret that was left out (empty) reveals nothing: it may become a plain parameter
+        assertThat(TemplateParameters.resolve(def(param("TOKEN", "string")), Map.of("TOKEN", ""), Set.of("TOKEN"))
+                .shown()).containsEntry("TOKEN", "");
         // still a secret: accepted, and only in the secret env
         TemplateParameters.Resolved r = TemplateParameters.resolve(def(param("TOKEN", "secret")), Map.of("TOKEN", secret),
                 Set.of("TOKEN"));
