@@ -1,5 +1,6 @@
 package dev.hodei.jobs;
 
+import dev.hodei.server.UnaryResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 
@@ -43,7 +44,7 @@ final class FlowControl<T> {
             Thread.currentThread().interrupt();
             fail(Status.UNAVAILABLE.withDescription("server shutting down"));
         } catch (RuntimeException e) {
-            fail(Status.INTERNAL.withDescription(String.valueOf(e.getMessage())).withCause(e));
+            fail(UnaryResponse.internal(e).getStatus());
         }
     }
 

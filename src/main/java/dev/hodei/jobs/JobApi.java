@@ -4,6 +4,7 @@ import dev.hodei.auth.Caller;
 import dev.hodei.auth.Namespaces;
 import dev.hodei.auth.Permission;
 import dev.hodei.logs.JobLogStore;
+import dev.hodei.server.ClientText;
 import dev.hodei.server.UnaryResponse;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
@@ -27,12 +28,16 @@ import io.grpc.stub.StreamObserver;
 import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -110,9 +115,16 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     throw Status.INVALID_ARGUMENT.withDescription("page_token: not a token from ListJobs").asRuntimeException();
                 }
             }
-            List<JobState> states = request.getStatesList().stream()
+            if (request.getStatesList().contains(hodei.v1.JobState.UNRECOGNIZED)) {
+                throw Status.INVALID_ARGUMENT.withDescription("states: not a job state").asRuntimeException();
+            }
+            List<String> filter = new ArrayList<>();
+            Labels.check(request.getLabelsMap(), "labels", filter);
+            if (!filter.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(filter)).asRuntimeException();
+            // a set: a request repeating a state 100,000 times must not become 100,000 SQL parameters
+            Set<JobState> states = request.getStatesList().stream()
                     .filter(s -> s != hodei.v1.JobState.JOB_STATE_UNSPECIFIED)
-                    .map(JobState::fromProto).toList();
+                    .map(JobState::fromProto).collect(Collectors.toCollection(() -> EnumSet.noneOf(JobState.class)));
             List<String> namespaces = Caller.current().readable(request.getNamespace());
             List<JobRecord> page = jobs.list(new JobStore.ListQuery(states, request.getLabelsMap(), size + 1,
                     afterTs, afterId, namespaces));
@@ -212,7 +224,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw Status.INVALID_ARGUMENT.withDescription("id: not a job id: '" + id + "'").asRuntimeException();
+            throw Status.INVALID_ARGUMENT.withDescription("id: not a job id: " + ClientText.quote(id)).asRuntimeException();
         }
         return jobs.find(uuid).orElseThrow(() ->
                 Status.NOT_FOUND.withDescription("no job " + id).asRuntimeException());

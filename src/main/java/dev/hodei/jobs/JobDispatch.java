@@ -50,7 +50,7 @@ public class JobDispatch {
         if (job == null || job.state() != JobState.PROVISIONING) return false;
         Map<String, String> secrets;
         try {
-            secrets = cipher.open(job.secretEnv());
+            secrets = cipher.open(job.secretEnv(), SecretCipher.forJob(jobId));
         } catch (SecretCipher.SecretUnavailable e) {
             jobs.transition(jobId, Set.of(JobState.PROVISIONING), JobState.FAILED, e.getMessage(), job.attempt(),
                     "failure_reason = :why, finished_at = now()", Map.of("why", e.getMessage()));

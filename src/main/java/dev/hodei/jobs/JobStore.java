@@ -51,9 +51,10 @@ public class JobStore {
 
     /**
      * What links a job to the template it runs: written with the job, never changed. Parameters are
-     * already redacted; secrets travel only in {@code secretEnv}, encrypted.
+     * already redacted; secrets travel only in {@code secretEnv}, encrypted for the row {@code jobId}
+     * (the id the job is stored under, chosen by the caller so the ciphertext can be bound to it).
      */
-    public record RunLink(UUID templateId, String templateName, int templateVersion, long runNumber, String trigger,
+    public record RunLink(UUID jobId, UUID templateId, String templateName, int templateVersion, long runNumber, String trigger,
                           String triggeredBy, UUID scheduleId, Instant scheduledFireAt,
                           Map<String, String> parameters, byte[] secretEnv) {}
 
@@ -72,7 +73,7 @@ public class JobStore {
      */
     public Submitted submit(JobSpec spec, String idempotencyKey, Origin origin, String provider, int maxAttempts,
                             long runTimeoutSeconds, RunLink run) {
-        UUID id = UUID.randomUUID();
+        UUID id = run == null ? UUID.randomUUID() : run.jobId();
         String key = idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("id", id)
@@ -243,7 +244,7 @@ public class JobStore {
         if (attempt < job.maxAttempts()) {
             long base = job.spec().getRetryBackoffMs() > 0 ? job.spec().getRetryBackoffMs() : backoff.toMillis();
             long cap = job.spec().getRetryBackoffMaxMs() > 0 ? job.spec().getRetryBackoffMaxMs() : backoffCap.toMillis();
-            long delayMs = Math.min(cap, base << Math.min(attempt - 1, 20));
+            long delayMs = backoffMs(base, cap, attempt);
             return transition(jobId, from, JobState.PENDING, reason + "; retrying (attempt " + (attempt + 1)
                             + " of " + job.maxAttempts() + ")", attempt,
                     "worker_id = NULL, failure_reason = :why, not_before = now() + make_interval(secs => :delay)",
@@ -251,6 +252,16 @@ public class JobStore {
         }
         return transition(jobId, from, JobState.FAILED, reason, attempt,
                 "failure_reason = :why, finished_at = now()", Map.of("why", reason));
+    }
+
+    /**
+     * {@code base}·2^(attempt−1), at most {@code cap}: saturates instead of letting the shift wrap
+     * round to a negative or tiny delay, whatever the base (the server's setting is not bounded).
+     */
+    static long backoffMs(long base, long cap, int attempt) {
+        int shift = Math.max(0, Math.min(attempt - 1, 20));
+        long delay = base > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : base << shift;
+        return Math.max(0, Math.min(cap, delay));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hodei.jobs;
 
+import dev.hodei.server.ClientText;
 import dev.hodei.server.HodeiProperties;
 import hodei.v1.JobSpec;
 import io.grpc.Status;
@@ -34,7 +35,7 @@ public class JobSubmission {
     public JobStore.Submitted submit(JobSpec spec, String idempotencyKey, JobStore.Origin origin, JobStore.RunLink run) {
         List<String> violations = validator.violations(spec, idempotencyKey == null ? "" : idempotencyKey);
         if (!violations.isEmpty()) {
-            throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations)).asRuntimeException();
+            throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(violations)).asRuntimeException();
         }
         String provider = spec.getProvider().isEmpty() ? defaults.defaultProvider() : spec.getProvider();
         int maxAttempts = spec.getMaxAttempts() == 0 ? defaults.defaultMaxAttempts() : spec.getMaxAttempts();

@@ -10,6 +10,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,7 @@ public class ScheduleFiring {
 
     /** "Run now": a run outside the cron, keyed by nothing (each call is a run). */
     public JobStore.Submitted runNow(ScheduleStore.ScheduleRow s) {
-        return runs.run(s.templateId(), parameters(s), new TemplateRuns.Trigger("SCHEDULE",
+        return runs.run(s.templateId(), parameters(s), secretNames(s), new TemplateRuns.Trigger("SCHEDULE",
                 "schedule " + s.name() + " (run now)", s.id(), null, s.createdBy()), null);
     }
 
@@ -103,7 +104,7 @@ public class ScheduleFiring {
         String outcome;
         String reason = null;
         try {
-            JobStore.Submitted run = runs.run(s.templateId(), parameters(s),
+            JobStore.Submitted run = runs.run(s.templateId(), parameters(s), secretNames(s),
                     new TemplateRuns.Trigger("SCHEDULE", triggeredBy, s.id(), fireTime, s.createdBy()), key);
             outcome = run.created() ? "created" : "duplicate";
             if (run.created()) {
@@ -128,11 +129,19 @@ public class ScheduleFiring {
 
     private Map<String, String> parameters(ScheduleStore.ScheduleRow s) {
         Map<String, String> all = new HashMap<>(s.parameters());
+        all.putAll(secrets(s));
+        return all;
+    }
+
+    private Set<String> secretNames(ScheduleStore.ScheduleRow s) {
+        return secrets(s).keySet();
+    }
+
+    private Map<String, String> secrets(ScheduleStore.ScheduleRow s) {
         try {
-            all.putAll(cipher.open(s.secretParameters()));
+            return cipher.open(s.secretParameters(), SecretCipher.forSchedule(s.id()));
         } catch (SecretCipher.SecretUnavailable e) {
             throw new IllegalStateException(e.getMessage());
         }
-        return all;
     }
 }

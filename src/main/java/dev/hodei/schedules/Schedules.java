@@ -4,6 +4,7 @@ import dev.hodei.auth.Caller;
 import dev.hodei.auth.Permission;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.secrets.SecretCipher;
+import dev.hodei.server.ClientText;
 import dev.hodei.templates.TemplateParameters;
 import dev.hodei.templates.TemplateStore;
 import hodei.v1.CreateScheduleRequest;
@@ -28,6 +29,8 @@ public class Schedules {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     static final List<String> MISFIRE_POLICIES = List.of("fire-once", "skip");
+    static final int MAX_CRON_CHARS = 200;
+    static final int MAX_ZONE_CHARS = 64;
 
     private final ScheduleStore store;
     private final TemplateStore templates;
@@ -50,16 +53,24 @@ public class Schedules {
             v.append("name: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit; ");
         }
         CronSchedule cron = null;
-        try {
-            cron = CronSchedule.parse(r.getCron(), r.getTimeZone());
-        } catch (IllegalArgumentException e) {
-            v.append(e.getMessage()).append("; ");
+        if (r.getCron().length() > MAX_CRON_CHARS) {
+            v.append("cron: longer than ").append(MAX_CRON_CHARS).append(" characters; ");
+        } else if (r.getTimeZone().length() > MAX_ZONE_CHARS) {
+            v.append("time_zone: longer than ").append(MAX_ZONE_CHARS).append(" characters; ");
+        } else {
+            try {
+                cron = CronSchedule.parse(r.getCron(), r.getTimeZone());
+            } catch (IllegalArgumentException e) {
+                v.append(e.getMessage()).append("; ");
+            }
         }
         String policy = r.getMisfirePolicy().isEmpty() ? "fire-once" : r.getMisfirePolicy();
-        if (!MISFIRE_POLICIES.contains(policy)) v.append("misfire_policy: '").append(policy).append("' is not fire-once or skip; ");
+        if (!MISFIRE_POLICIES.contains(policy)) {
+            v.append("misfire_policy: ").append(ClientText.quote(policy)).append(" is not fire-once or skip; ");
+        }
         if (r.getPauseAfterFailures() < 0) v.append("pause_after_failures: must not be negative; ");
-        TemplateStore.TemplateRow t = templates.find(r.getTemplate()).orElseThrow(() ->
-                Status.NOT_FOUND.withDescription("template: no template " + r.getTemplate()).asRuntimeException());
+        TemplateStore.TemplateRow t = templates.find(r.getTemplate()).orElseThrow(() -> Status.NOT_FOUND
+                .withDescription("template: no template " + ClientText.cut(r.getTemplate())).asRuntimeException());
         Caller caller = Caller.current();
         caller.require(Permission.MANAGE, t.namespace());
         TemplateDefinition def = templates.definition(t.id(), t.latestVersion()).orElseThrow();
@@ -79,7 +90,8 @@ public class Schedules {
             }
         }
         UUID id = UUID.randomUUID();
-        if (!store.create(id, r.getName(), t.id(), cron.expression(), cron.zone().getId(), plain, cipher.seal(secret),
+        if (!store.create(id, r.getName(), t.id(), cron.expression(), cron.zone().getId(), plain,
+                cipher.seal(secret, SecretCipher.forSchedule(id)),
                 policy, r.getPauseAfterFailures(), caller.name())) {
             throw Status.ALREADY_EXISTS.withDescription("name: a schedule named " + r.getName() + " exists").asRuntimeException();
         }
@@ -95,7 +107,8 @@ public class Schedules {
         UUID templateId = null;
         if (!templateRef.isEmpty()) {
             TemplateStore.TemplateRow t = templates.find(templateRef).orElseThrow(() ->
-                    Status.NOT_FOUND.withDescription("template: no template " + templateRef).asRuntimeException());
+                    Status.NOT_FOUND.withDescription("template: no template " + ClientText.cut(templateRef))
+                            .asRuntimeException());
             Caller.current().require(Permission.READ, t.namespace());
             templateId = t.id();
         }
@@ -130,7 +143,7 @@ public class Schedules {
 
     private ScheduleStore.ScheduleRow existing(String ref, Permission p) {
         ScheduleStore.ScheduleRow s = store.find(ref).orElseThrow(() ->
-                Status.NOT_FOUND.withDescription("schedule: no schedule " + ref).asRuntimeException());
+                Status.NOT_FOUND.withDescription("schedule: no schedule " + ClientText.cut(ref)).asRuntimeException());
         Caller.current().require(p, s.namespace());
         return s;
     }
@@ -154,7 +167,7 @@ public class Schedules {
         if (s.createdBy() != null) b.setCreatedBy(s.createdBy());
         if (s.secretParameters() != null) {
             try {
-                cipher.open(s.secretParameters()).keySet().forEach(k -> b.putParameters(k, TemplateParameters.REDACTED));
+                cipher.open(s.secretParameters(), SecretCipher.forSchedule(s.id())).keySet().forEach(k -> b.putParameters(k, TemplateParameters.REDACTED));
             } catch (SecretCipher.SecretUnavailable e) {
                 b.setStatusReason(e.getMessage());
             }

@@ -86,7 +86,11 @@ public record HodeiProperties(
             // Output kept per job; beyond it a truncation marker is stored and the rest dropped.
             @DefaultValue("268435456") long maxLogBytes,
             @DefaultValue("2s") Duration retryBackoff,
-            @DefaultValue("60s") Duration retryBackoffCap) {}
+            @DefaultValue("60s") Duration retryBackoffCap,
+            // Largest queue_timeout_seconds a job may ask for.
+            @DefaultValue("30d") Duration maxQueueTimeout,
+            // Largest retry_backoff_ms / retry_backoff_max_ms a job may ask for.
+            @DefaultValue("1h") Duration maxRetryBackoff) {}
 
     public record Workers(
             @DefaultValue("2s") Duration heartbeatInterval,

@@ -3,6 +3,8 @@ package dev.hodei.server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +13,7 @@ import org.slf4j.LoggerFactory;
 public final class UnaryResponse {
 
     private static final Logger log = LoggerFactory.getLogger(UnaryResponse.class);
+    private static final SecureRandom REFS = new SecureRandom();
 
     private UnaryResponse() {}
 
@@ -21,8 +24,21 @@ public final class UnaryResponse {
         } catch (StatusRuntimeException e) {
             response.onError(e);
         } catch (RuntimeException e) {
-            log.error("gRPC call failed", e);
-            response.onError(Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException());
+            response.onError(internal(e));
         }
+    }
+
+    /**
+     * INTERNAL for an unexpected failure, with a reference to the server's log and nothing else:
+     * an exception's message can carry SQL, a row's values or a stack trace, none of which is the
+     * client's business. The failure is logged in full under the same reference.
+     */
+    public static StatusRuntimeException internal(Throwable e) {
+        byte[] raw = new byte[4];
+        REFS.nextBytes(raw);
+        String ref = HexFormat.of().formatHex(raw);
+        log.error("gRPC call failed (ref {})", ref, e);
+        return Status.INTERNAL.withDescription("internal error; the server log has the details (ref " + ref + ")")
+                .asRuntimeException();
     }
 }

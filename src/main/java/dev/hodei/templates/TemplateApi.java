@@ -5,6 +5,8 @@ import dev.hodei.auth.Namespaces;
 import dev.hodei.auth.Permission;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobSpecValidator;
+import dev.hodei.jobs.Labels;
+import dev.hodei.server.ClientText;
 import dev.hodei.schedules.ScheduleStore;
 import dev.hodei.schedules.Schedules;
 import dev.hodei.server.UnaryResponse;
@@ -56,6 +58,8 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
 
     private static final Logger log = LoggerFactory.getLogger(TemplateApi.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    static final int MAX_DESCRIPTION_CHARS = 4096;
+    static final int MAX_TRIGGERED_BY = 200;
 
     private final TemplateStore templates;
     private final TemplateRuns runs;
@@ -101,8 +105,8 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
             TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.MANAGE);
             TemplateDefinition def = request.getDefinition();
             if (!def.getName().isEmpty() && !def.getName().equals(t.name())) {
-                throw Status.INVALID_ARGUMENT.withDescription("definition.name: '" + def.getName()
-                        + "' differs from the template's name " + t.name() + " (names do not change)").asRuntimeException();
+                throw Status.INVALID_ARGUMENT.withDescription("definition.name: " + ClientText.quote(def.getName())
+                        + " differs from the template's name " + t.name() + " (names do not change)").asRuntimeException();
             }
             def = def.toBuilder().setName(t.name()).build();
             checkDefinition(def);
@@ -128,8 +132,14 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     public void listTemplates(ListTemplatesRequest request, StreamObserver<ListTemplatesResponse> response) {
         UnaryResponse.send(response, () -> {
             int size = pageSize(request.getPageSize());
+            if (request.getStatusesList().contains(TemplateStatus.UNRECOGNIZED)) {
+                throw Status.INVALID_ARGUMENT.withDescription("statuses: give ACTIVE, DISABLED or ARCHIVED").asRuntimeException();
+            }
+            List<String> filter = new ArrayList<>();
+            Labels.check(request.getLabelsMap(), "labels", filter);
+            if (!filter.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(filter)).asRuntimeException();
             List<String> statuses = request.getStatusesList().stream()
-                    .filter(s -> s != TemplateStatus.TEMPLATE_STATUS_UNSPECIFIED)
+                    .filter(s -> s != TemplateStatus.TEMPLATE_STATUS_UNSPECIFIED).distinct()
                     .map(s -> s.name().substring("TEMPLATE_STATUS_".length())).toList();
             if (statuses.isEmpty()) statuses = List.of("ACTIVE", "DISABLED");
             String after = request.getPageToken().isEmpty() ? null
@@ -195,9 +205,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                 default -> throw Status.INVALID_ARGUMENT.withDescription(
                         "trigger: only TRIGGER_MANUAL or TRIGGER_API may be asked for").asRuntimeException();
             };
-            if (request.getTriggeredBy().length() > 200) {
-                throw Status.INVALID_ARGUMENT.withDescription("triggered_by: longer than 200 characters").asRuntimeException();
-            }
+            checkTriggeredBy(request.getTriggeredBy());
             String principal = Caller.current().name();
             String by = request.getTriggeredBy().isEmpty() ? principal : request.getTriggeredBy();
             return runs.run(t.id(), request.getParametersMap(), TemplateRuns.Trigger.of(kind, by, principal),
@@ -207,8 +215,11 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
 
     @Override
     public void retryRun(RetryRunRequest request, StreamObserver<Job> response) {
-        UnaryResponse.send(response, () -> runs.retry(existing(request.getTemplate(), Permission.SUBMIT).id(),
-                request.getRunNumber(), request.getTriggeredBy(), Caller.current().name()).job().toProto());
+        UnaryResponse.send(response, () -> {
+            checkTriggeredBy(request.getTriggeredBy());
+            return runs.retry(existing(request.getTemplate(), Permission.SUBMIT).id(), request.getRunNumber(),
+                    request.getTriggeredBy(), Caller.current().name()).job().toProto();
+        });
     }
 
     @Override
@@ -280,11 +291,22 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
         camel.asyncSend("direct:sync-schedules", e -> {});
     }
 
+    private static void checkTriggeredBy(String by) {
+        if (by.length() > MAX_TRIGGERED_BY) {
+            throw Status.INVALID_ARGUMENT.withDescription("triggered_by: longer than " + MAX_TRIGGERED_BY + " characters")
+                    .asRuntimeException();
+        }
+    }
+
     private void checkDefinition(TemplateDefinition def) {
         List<String> v = new ArrayList<>();
         if (!NAME.matcher(def.getName()).matches()) {
             v.add("definition.name: 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
+        if (def.getDescription().length() > MAX_DESCRIPTION_CHARS) {
+            v.add("definition.description: longer than " + MAX_DESCRIPTION_CHARS + " characters");
+        }
+        Labels.check(def.getLabelsMap(), "definition.labels", v);
         if (!def.hasJob()) {
             v.add("definition.job: missing (the job spec the template runs)");
         } else {
@@ -295,7 +317,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                         .map(s -> s.replaceFirst("^spec\\.", "definition.job.")).forEach(v::add);
             }
         }
-        if (!v.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(String.join("; ", v)).asRuntimeException();
+        if (!v.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(v)).asRuntimeException();
     }
 
     /** The template, if the caller may do {@code p} in its namespace. */
@@ -308,7 +330,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     private TemplateStore.TemplateRow existing(String ref) {
         if (ref.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("template: give a template id or name").asRuntimeException();
         return templates.find(ref).orElseThrow(() ->
-                Status.NOT_FOUND.withDescription("template: no template " + ref).asRuntimeException());
+                Status.NOT_FOUND.withDescription("template: no template " + ClientText.cut(ref)).asRuntimeException());
     }
 
     private Template toProto(TemplateStore.TemplateRow t, int version) {

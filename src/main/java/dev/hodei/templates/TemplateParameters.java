@@ -1,5 +1,6 @@
 package dev.hodei.templates;
 
+import dev.hodei.server.ClientText;
 import hodei.v1.JobSpec;
 import hodei.v1.Parameter;
 import hodei.v1.TemplateDefinition;
@@ -15,14 +16,14 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Typed template parameters: checks a definition's parameters, checks the values a run gives and
  * turns the template's job spec into the run's. Every parameter reaches the job as an environment
  * variable of its name; {@code ${NAME}} in argv arguments, env values, working_dir, image, name and
  * label values is replaced by the value, while a shell command keeps it for the shell to expand, so
- * a value is never parsed as shell syntax. Secret values only ever land in {@link Resolved#secretEnv}.
+ * a value is never parsed as shell syntax. Secret values only ever land in {@link Resolved#secretEnv},
+ * and no message ever quotes the value of a parameter that is, or was where the value came from, secret.
  */
 public final class TemplateParameters {
 
@@ -31,6 +32,11 @@ public final class TemplateParameters {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
     static final int MAX_VALUE_CHARS = 4096;
+    static final int MAX_PARAMETERS = 64;
+    static final int MAX_NAME_CHARS = 128;
+    static final int MAX_DESCRIPTION_CHARS = 1024;
+    static final int MAX_CHOICES = 256;
+    static final int MAX_CHOICE_CHARS = 256;
 
     private TemplateParameters() {}
 
@@ -42,7 +48,7 @@ public final class TemplateParameters {
         private final List<String> violations;
 
         Invalid(List<String> violations) {
-            super(String.join("; ", violations));
+            super(ClientText.violations(violations));
             this.violations = List.copyOf(violations);
         }
 
@@ -54,12 +60,18 @@ public final class TemplateParameters {
     /** What is wrong with a definition's parameters and placeholders; empty when nothing. */
     public static List<String> definitionViolations(TemplateDefinition def) {
         List<String> v = new ArrayList<>();
+        if (def.getParametersCount() > MAX_PARAMETERS) {
+            v.add("parameters: " + def.getParametersCount() + " parameters, at most " + MAX_PARAMETERS + " allowed");
+            return v;
+        }
         Map<String, Parameter> byName = new LinkedHashMap<>();
         for (int i = 0; i < def.getParametersCount(); i++) {
             Parameter p = def.getParameters(i);
-            String at = "parameters[" + i + "]" + (p.getName().isEmpty() ? "" : " (" + p.getName() + ")");
-            if (!NAME.matcher(p.getName()).matches()) {
-                v.add(at + ".name: must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+            boolean named = NAME.matcher(p.getName()).matches() && p.getName().length() <= MAX_NAME_CHARS;
+            String at = "parameters[" + i + "]" + (named ? " (" + p.getName() + ")" : "");
+            if (!named) {
+                v.add(at + ".name: must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*) of at most "
+                        + MAX_NAME_CHARS + " characters");
                 continue;
             }
             if (p.getName().startsWith("HODEI_")) v.add(at + ".name: HODEI_* is reserved");
@@ -69,16 +81,21 @@ public final class TemplateParameters {
             }
             String type = p.getType().toLowerCase(Locale.ROOT);
             if (!TYPES.contains(type)) {
-                v.add(at + ".type: '" + p.getType() + "' is not one of string, number, boolean, choice, secret");
+                v.add(at + ".type: " + ClientText.quote(p.getType()) + " is not one of string, number, boolean, choice, secret");
                 continue;
+            }
+            if (p.getDescription().length() > MAX_DESCRIPTION_CHARS) {
+                v.add(at + ".description: longer than " + MAX_DESCRIPTION_CHARS + " characters");
             }
             if (!p.getPattern().isEmpty()) {
                 if (!type.equals("string") && !type.equals("secret")) v.add(at + ".pattern: only for string and secret");
-                try {
-                    Pattern.compile(p.getPattern());
-                } catch (PatternSyntaxException e) {
-                    v.add(at + ".pattern: not a regular expression: " + e.getDescription());
-                }
+                String problem = ParameterPattern.problem(p.getPattern());
+                if (problem != null) v.add(at + ".pattern: " + problem);
+            }
+            if (p.getChoicesCount() > MAX_CHOICES) {
+                v.add(at + ".choices: " + p.getChoicesCount() + " choices, at most " + MAX_CHOICES + " allowed");
+            } else if (p.getChoicesList().stream().anyMatch(c -> c.length() > MAX_CHOICE_CHARS)) {
+                v.add(at + ".choices: a choice is longer than " + MAX_CHOICE_CHARS + " characters");
             }
             if ((p.hasMin() || p.hasMax()) && !type.equals("number")) v.add(at + ".min/max: only for number");
             if (p.hasMin() && p.hasMax() && p.getMin() > p.getMax()) v.add(at + ".min: greater than max");
@@ -88,7 +105,7 @@ public final class TemplateParameters {
                 if (type.equals("secret")) {
                     v.add(at + ".default: a secret has no default (it would be stored in clear); give it per run or schedule");
                 } else {
-                    String problem = valueProblem(p, p.getDefaultValue());
+                    String problem = valueProblem(p, p.getDefaultValue(), true);
                     if (problem != null) v.add(at + ".default: " + problem);
                 }
             }
@@ -115,12 +132,27 @@ public final class TemplateParameters {
      * @throws Invalid naming each parameter at fault: unknown, missing, or not of its type
      */
     public static Resolved resolve(TemplateDefinition def, Map<String, String> given) throws Invalid {
+        return resolve(def, given, Set.of());
+    }
+
+    /**
+     * As {@link #resolve(TemplateDefinition, Map)}, for values that were secret where they come from
+     * ({@code wereSecret}: an earlier version's secrets for a retry, a schedule's encrypted
+     * parameters): each must still be a secret parameter, else it would be stored and shown in
+     * clear, and none is ever quoted.
+     */
+    public static Resolved resolve(TemplateDefinition def, Map<String, String> given, Set<String> wereSecret)
+            throws Invalid {
         List<String> v = new ArrayList<>();
+        if (given.size() > MAX_PARAMETERS) {
+            throw new Invalid(List.of("parameters: " + given.size() + " given, at most " + MAX_PARAMETERS + " allowed"));
+        }
         Map<String, Parameter> declared = new LinkedHashMap<>();
         def.getParametersList().forEach(p -> declared.put(p.getName(), p));
         for (String name : new TreeMap<>(given).keySet()) {
             if (!declared.containsKey(name)) {
-                v.add("parameters." + name + ": not a parameter of template " + def.getName()
+                v.add("parameters." + (name.length() <= MAX_NAME_CHARS ? name : ClientText.quote(name))
+                        + ": not a parameter of template " + def.getName()
                         + (declared.isEmpty() ? " (it has none)" : " (it has " + String.join(", ", declared.keySet()) + ")"));
             }
         }
@@ -130,6 +162,13 @@ public final class TemplateParameters {
         Set<String> secrets = new HashSet<>();
         for (Parameter p : declared.values()) {
             String value = given.get(p.getName());
+            boolean secret = type(p).equals("secret") || wereSecret.contains(p.getName());
+            // an empty value reveals nothing: an optional secret left out may become a plain parameter
+            if (value != null && !value.isEmpty() && wereSecret.contains(p.getName()) && !type(p).equals("secret")) {
+                v.add("parameters." + p.getName() + ": its value was a secret, but this version of template " + def.getName()
+                        + " declares it " + type(p) + " (it would be stored and shown in clear); give the value again");
+                continue;
+            }
             if (value == null && p.hasDefaultValue()) value = p.getDefaultValue();
             if (value == null || (value.isEmpty() && p.getRequired())) {
                 if (p.getRequired()) {
@@ -138,7 +177,7 @@ public final class TemplateParameters {
                 }
                 value = "";
             } else {
-                String problem = valueProblem(p, value);
+                String problem = valueProblem(p, value, !secret);
                 if (problem != null) {
                     v.add("parameters." + p.getName() + ": " + problem);
                     continue;
@@ -201,43 +240,48 @@ public final class TemplateParameters {
         return spec.build();
     }
 
-    /** Null when {@code value} is acceptable for {@code p}, else what is wrong (never quoting a secret). */
-    static String valueProblem(Parameter p, String value) {
+    /**
+     * Null when {@code value} is acceptable for {@code p}, else what is wrong; the value is quoted
+     * only when {@code quote} (never for a secret).
+     */
+    static String valueProblem(Parameter p, String value, boolean quote) {
         if (value.length() > MAX_VALUE_CHARS) return "longer than " + MAX_VALUE_CHARS + " characters";
         String type = type(p);
+        boolean quoted = quote && !type.equals("secret");
+        String shown = quoted ? ClientText.quote(value) + " " : "the value ";
+        String number = quoted ? ClientText.cut(value) + " " : "the value ";
         switch (type) {
             case "number" -> {
                 BigDecimal n;
                 try {
                     n = new BigDecimal(value.trim());
                 } catch (NumberFormatException e) {
-                    return "'" + value + "' is not a number";
+                    return shown + "is not a number";
                 }
                 if (p.hasMin() && n.compareTo(BigDecimal.valueOf(p.getMin())) < 0) {
-                    return value + " is less than the minimum " + plain(p.getMin());
+                    return number + "is less than the minimum " + plain(p.getMin());
                 }
                 if (p.hasMax() && n.compareTo(BigDecimal.valueOf(p.getMax())) > 0) {
-                    return value + " is more than the maximum " + plain(p.getMax());
+                    return number + "is more than the maximum " + plain(p.getMax());
                 }
             }
             case "boolean" -> {
                 if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-                    return "'" + value + "' is not a boolean (true or false)";
+                    return shown + "is not a boolean (true or false)";
                 }
             }
             case "choice" -> {
                 if (!p.getChoicesList().contains(value)) {
-                    return "'" + value + "' is not one of " + String.join(", ", p.getChoicesList());
+                    return shown + "is not one of " + String.join(", ", p.getChoicesList());
                 }
             }
             case "string", "secret" -> {
-                if (!p.getPattern().isEmpty() && !Pattern.compile(p.getPattern()).matcher(value).matches()) {
-                    return type.equals("secret") ? "does not match the pattern " + p.getPattern()
-                            : "'" + value + "' does not match the pattern " + p.getPattern();
+                if (!p.getPattern().isEmpty() && !ParameterPattern.matches(p.getPattern(), value)) {
+                    return (quoted ? ClientText.quote(value) + " " : "") + "does not match the pattern " + p.getPattern();
                 }
             }
             default -> {
-                return "unknown type " + p.getType();
+                return "unknown type " + ClientText.quote(p.getType());
             }
         }
         return null;

@@ -9,7 +9,9 @@ import hodei.v1.TemplateDefinition;
 import io.grpc.Status;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -54,6 +56,16 @@ public class TemplateRuns {
      *         INVALID_ARGUMENT naming each parameter at fault
      */
     public JobStore.Submitted run(UUID templateId, Map<String, String> parameters, Trigger trigger, String idempotencyKey) {
+        return run(templateId, parameters, Set.of(), trigger, idempotencyKey);
+    }
+
+    /**
+     * As {@link #run(UUID, Map, Trigger, String)}, with the names of the values that were secret where
+     * they come from (a schedule's encrypted parameters): they must still be secret parameters, and
+     * no refusal quotes them.
+     */
+    public JobStore.Submitted run(UUID templateId, Map<String, String> parameters, Set<String> wereSecret,
+                                  Trigger trigger, String idempotencyKey) {
         JobStore.Submitted s = tx.execute(status -> {
             TemplateStore.TemplateRow t = templates.lock(templateId).orElseThrow(() ->
                     Status.NOT_FOUND.withDescription("no template " + templateId).asRuntimeException());
@@ -73,44 +85,53 @@ public class TemplateRuns {
             TemplateDefinition def = templates.definition(t.id(), t.latestVersion()).orElseThrow();
             TemplateParameters.Resolved resolved;
             try {
-                resolved = TemplateParameters.resolve(def, parameters);
+                resolved = TemplateParameters.resolve(def, parameters, wereSecret);
             } catch (TemplateParameters.Invalid e) {
                 throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
             }
             long number = templates.nextRunNumber(t.id());
+            UUID jobId = UUID.randomUUID();
             return submission.submit(resolved.spec(), idempotencyKey,
-                    new JobStore.Origin(t.namespace(), trigger.principal()), new JobStore.RunLink(t.id(), t.name(),
+                    new JobStore.Origin(t.namespace(), trigger.principal()), new JobStore.RunLink(jobId, t.id(), t.name(),
                     t.latestVersion(), number, trigger.kind(), trigger.by(), trigger.scheduleId(),
-                    trigger.scheduledFireAt(), resolved.shown(), cipher.seal(resolved.secretEnv())));
+                    trigger.scheduledFireAt(), resolved.shown(),
+                    cipher.seal(resolved.secretEnv(), SecretCipher.forJob(jobId))));
         });
         submission.wake(s);
         return s;
     }
 
-    /** Runs the template again with the parameters of its run {@code runNumber}, secrets included. */
+    /**
+     * Runs the template again, on its current version, with the parameters of its run
+     * {@code runNumber}: the secrets that run was given (decrypted from its own row), the other
+     * values as that run shows them. A value that was secret stays secret (see {@link #run}).
+     */
     public JobStore.Submitted retry(UUID templateId, long runNumber, String by, String principal) {
         JobRecord earlier = templates.run(templateId, runNumber).orElseThrow(() -> Status.NOT_FOUND
                 .withDescription("no run " + runNumber + " of template " + templateId).asRuntimeException());
         TemplateDefinition def = templates.definition(templateId, earlier.run().getTemplateVersion()).orElseThrow();
         Map<String, String> secrets;
         try {
-            secrets = cipher.open(earlier.secretEnv());
+            secrets = cipher.open(earlier.secretEnv(), SecretCipher.forJob(earlier.id()));
         } catch (SecretCipher.SecretUnavailable e) {
             throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
         // on the current version: parameters it no longer declares are left out
         TemplateStore.TemplateRow now = templates.find(templateId.toString()).orElseThrow();
-        java.util.Set<String> current = new java.util.HashSet<>();
+        Set<String> current = new HashSet<>();
         templates.definition(templateId, now.latestVersion()).orElseThrow().getParametersList()
                 .forEach(p -> current.add(p.getName()));
         Map<String, String> parameters = new HashMap<>();
+        Set<String> wereSecret = new HashSet<>();
         for (Parameter p : def.getParametersList()) {
             if (!current.contains(p.getName())) continue;
-            String value = TemplateParameters.type(p).equals("secret") ? secrets.get(p.getName())
-                    : earlier.run().getParametersMap().get(p.getName());
-            if (value != null) parameters.put(p.getName(), value);
+            boolean secret = TemplateParameters.type(p).equals("secret");
+            String value = secret ? secrets.get(p.getName()) : earlier.run().getParametersMap().get(p.getName());
+            if (value == null) continue;
+            parameters.put(p.getName(), value);
+            if (secret) wereSecret.add(p.getName());
         }
         String who = "retry of run " + runNumber + (by == null || by.isEmpty() ? "" : " by " + by);
-        return run(templateId, parameters, Trigger.of("RETRY", who, principal), null);
+        return run(templateId, parameters, wereSecret, Trigger.of("RETRY", who, principal), null);
     }
 }

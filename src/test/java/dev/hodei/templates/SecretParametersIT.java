@@ -1,15 +1,21 @@
 package dev.hodei.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.testing.ControlPlaneIT;
+import dev.hodei.schedules.ScheduleFiring;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.GetScheduleRequest;
+import hodei.v1.GetTemplateRequest;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
+import hodei.v1.ListJobsRequest;
+import hodei.v1.ListRunsRequest;
+import hodei.v1.ListSchedulesRequest;
 import hodei.v1.LogStream;
 import hodei.v1.Parameter;
 import hodei.v1.RetryRunRequest;
@@ -17,15 +23,22 @@ import hodei.v1.RunScheduleNowRequest;
 import hodei.v1.RunTemplateRequest;
 import hodei.v1.Schedule;
 import hodei.v1.TemplateDefinition;
+import hodei.v1.UpdateTemplateRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -33,13 +46,16 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
- * A secret parameter reaches the job and nothing else: not the job's output, not GetJob, not the
- * events, not the server's log, not the database (its rows, nor the files PostgreSQL writes).
+ * A secret parameter reaches the job and nothing else: not the job's output, not GetJob, ListJobs,
+ * ListRuns or ListSchedules, not the events, not an error message (even after the template made the
+ * parameter a plain one), not the server's log, not the database (its rows, nor the files
+ * PostgreSQL writes).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretParametersIT extends ControlPlaneIT {
 
     @Autowired HodeiProperties props;
+    @Autowired ScheduleFiring firing;
 
     @Test
     void aSecretIsUsableByTheJobAndFoundNowhereElse(CapturedOutput serverLog) throws Exception {
@@ -53,7 +69,8 @@ class SecretParametersIT extends ControlPlaneIT {
                 .setJob(JobSpec.newBuilder()
                         .setShell("echo \"token=${TOKEN} region=${REGION}\"; echo \"auth=$API_AUTH\" >&2;"
                                 + " printf %s \"$TOKEN\" | sha256sum")
-                        .putEnv("API_AUTH", "Bearer ${TOKEN}")))
+                        .putEnv("API_AUTH", "Bearer ${TOKEN}")
+                        .putLabels("suite", name)))
                 .build());
 
         Job run = client.templates().runTemplate(RunTemplateRequest.newBuilder().setTemplate(name)
@@ -90,7 +107,52 @@ class SecretParametersIT extends ControlPlaneIT {
         assertThat(output(scheduled, LogStream.LOG_STREAM_STDOUT)).startsWith("token=*** region=us\n")
                 .contains(sha256(scheduleSecret));
 
+        // a cron fire (the route's entry point) uses the schedule's secret too
+        firing.fired(schedule.getId(), Date.from(Instant.parse("2030-01-01T00:00:00Z")));
+        Job fired = client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(name).setPageSize(1).build())
+                .getRuns(0);
+        assertThat(fired.getRun().hasScheduledFireTime()).isTrue();
+        client.awaitEnd(fired.getId());
+        assertThat(output(fired, LogStream.LOG_STREAM_STDOUT)).startsWith("token=*** region=us\n")
+                .contains(sha256(scheduleSecret));
+
+        // the template makes TOKEN a number: a retry or a fire would have quoted the decrypted secret in
+        // "'<secret>' is not a number" (the retry's INVALID_ARGUMENT, the schedule's status) and stored it in clear
+        client.templates().updateTemplate(UpdateTemplateRequest.newBuilder().setTemplate(name)
+                .setDefinition(TemplateDefinition.newBuilder()
+                        .addParameters(Parameter.newBuilder().setName("TOKEN").setType("number").setRequired(true))
+                        .addParameters(Parameter.newBuilder().setName("REGION").setType("string").setDefaultValue("eu"))
+                        .setJob(JobSpec.newBuilder().setShell("echo \"${TOKEN}\"").putLabels("suite", name)))
+                .build());
+        List<String> errors = new ArrayList<>();
+        for (ThrowingCallable call : List.<ThrowingCallable>of(
+                () -> client.templates().retryRun(RetryRunRequest.newBuilder().setTemplate(name)
+                        .setRunNumber(run.getRun().getRunNumber()).build()),
+                () -> client.templates().runScheduleNow(RunScheduleNowRequest.newBuilder()
+                        .setSchedule(schedule.getId()).build()))) {
+            StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, call);
+            assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(refused.getStatus().getDescription()).contains("parameters.TOKEN: its value was a secret");
+            errors.add(refused.toString());
+        }
+        firing.fired(schedule.getId(), Date.from(Instant.parse("2030-01-02T00:00:00Z")));
+        String reason = client.templates().getSchedule(GetScheduleRequest.newBuilder().setSchedule(schedule.getId())
+                .build()).getStatusReason();
+        assertThat(reason).contains("parameters.TOKEN: its value was a secret");
+        errors.add(reason);
+
+        // everything a client can read about these runs and schedules
+        StringBuilder shownToClients = new StringBuilder(String.join("\n", errors));
+        shownToClients.append(client.jobs().listJobs(ListJobsRequest.newBuilder().putLabels("suite", name).build()));
+        List<Job> runs = client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(name).build()).getRunsList();
+        assertThat(runs).hasSize(4);
+        shownToClients.append(runs);
+        for (Job j : runs) shownToClients.append(client.get(j.getId())).append(client.events(j.getId()));
+        shownToClients.append(client.templates().listSchedules(ListSchedulesRequest.newBuilder().setTemplate(name).build()));
+        shownToClients.append(client.templates().getTemplate(GetTemplateRequest.newBuilder().setTemplate(name).build()));
+
         for (String s : List.of(secret, scheduleSecret)) {
+            assertThat(shownToClients).as("errors, events, jobs, runs, schedules").doesNotContain(s);
             assertThat(rowsContaining(s)).as("database rows holding the secret").isEmpty();
             assertThat(filesContaining(props.home(), s)).as("files under the server's home (PostgreSQL's included)")
                     .isEmpty();

@@ -179,7 +179,15 @@ class TemplatesIT extends ControlPlaneIT {
                         .build(), "definition.job.argv.args[1]: the secret ${PW} may only be used in a shell command"),
                 new Case(TemplateDefinition.newBuilder().setName(unique("t"))
                         .setJob(JobSpec.newBuilder().setShell("echo").setRunTimeoutSeconds(-1)).build(),
-                        "definition.job.run_timeout_seconds"));
+                        "definition.job.run_timeout_seconds"),
+                new Case(TemplateDefinition.newBuilder().setName(unique("t")).setJob(echo)
+                        .addParameters(param("REF", "string").toBuilder().setPattern("(a+)\\1")).build(),
+                        "definition.parameters[0] (REF).pattern: not a regular expression RE2 accepts"),
+                new Case(TemplateDefinition.newBuilder().setName(unique("t")).setJob(echo)
+                        .setDescription("d".repeat(4097)).build(), "definition.description: longer than 4096 characters"),
+                new Case(TemplateDefinition.newBuilder().setName(unique("t")).addParameters(param("DIR", "string"))
+                        .setJob(echo.toBuilder().setWorkingDir("/data/${DIR}/../..")).build(),
+                        "definition.job.working_dir: must not contain '.' or '..' segments"));
         for (Case c : cases) {
             assertThatThrownBy(() -> create(c.def())).as(c.expected())
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -187,6 +195,16 @@ class TemplatesIT extends ControlPlaneIT {
                         assertThat(e.getStatus().getDescription()).contains(c.expected());
                     });
         }
+        // an update is checked the same way
+        String updated = unique("updated");
+        create(TemplateDefinition.newBuilder().setName(updated).setJob(echo).build());
+        assertThatThrownBy(() -> client.templates().updateTemplate(UpdateTemplateRequest.newBuilder().setTemplate(updated)
+                .setDefinition(TemplateDefinition.newBuilder().setJob(echo)
+                        .addParameters(param("REF", "string").toBuilder().setPattern("(a)\\1"))).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("definition.parameters[0] (REF).pattern");
+                });
         String taken = unique("taken");
         create(TemplateDefinition.newBuilder().setName(taken).setJob(echo).build());
         assertThatThrownBy(() -> create(TemplateDefinition.newBuilder().setName(taken).setJob(echo).build()))
