@@ -12,9 +12,13 @@ import hodei.v1.TemplateServiceGrpc;
 import hodei.v1.WatchJobRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /** A gRPC client of the control plane under test. */
 public final class TestClient implements AutoCloseable {
@@ -24,9 +28,23 @@ public final class TestClient implements AutoCloseable {
     private final TemplateServiceGrpc.TemplateServiceBlockingStub templates;
 
     public TestClient(int port) {
-        channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        this(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+    }
+
+    private TestClient(ManagedChannel channel) {
+        this.channel = channel;
         jobs = JobServiceGrpc.newBlockingStub(channel);
         templates = TemplateServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** A client speaking TLS to 127.0.0.1, verifying the server against the PEM CA {@code ca}. */
+    public static TestClient tls(int port, Path ca) {
+        try {
+            return new TestClient(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build()).build());
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public TemplateServiceGrpc.TemplateServiceBlockingStub templates() {
