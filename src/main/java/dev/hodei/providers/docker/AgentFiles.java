@@ -38,18 +38,33 @@ final class AgentFiles {
         return env;
     }
 
-    /** A tar of the directory and files, to extract at {@code /}. */
-    ByteArrayInputStream tar() {
+    /**
+     * Who must own the files, from the container's configured user: numeric ids are written into
+     * the tar as they are; null for a user name, which only the engine can resolve (copyUIDGID,
+     * which in turn fails for numeric ids missing from the image's passwd, hence not used for those).
+     */
+    static int[] owner(String user) {
+        if (user == null || user.isBlank()) return new int[] {0, 0};
+        String[] parts = user.split(":", 2);
+        if (!parts[0].matches("\\d+") || (parts.length == 2 && !parts[1].matches("\\d+"))) return null;
+        int uid = Integer.parseInt(parts[0]);
+        return new int[] {uid, parts.length == 2 ? Integer.parseInt(parts[1]) : uid};
+    }
+
+    /** A tar of the directory and files, to extract at {@code /}, owned by {@code owner} (null: left to the engine). */
+    ByteArrayInputStream tar(int[] owner) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
             TarArchiveEntry dir = new TarArchiveEntry(DIR.substring(1) + "/");
             dir.setMode(040700);
+            own(dir, owner);
             tar.putArchiveEntry(dir);
             tar.closeArchiveEntry();
             for (var f : files.entrySet()) {
                 TarArchiveEntry e = new TarArchiveEntry(f.getKey().substring(1));
                 e.setMode(0100000 | modes.get(f.getKey()));
                 e.setSize(f.getValue().length);
+                own(e, owner);
                 tar.putArchiveEntry(e);
                 tar.write(f.getValue());
                 tar.closeArchiveEntry();
@@ -58,6 +73,12 @@ final class AgentFiles {
             throw new UncheckedIOException(e); // in memory: cannot happen
         }
         return new ByteArrayInputStream(out.toByteArray());
+    }
+
+    private static void own(TarArchiveEntry e, int[] owner) {
+        if (owner == null) return;
+        e.setUserId(owner[0]);
+        e.setGroupId(owner[1]);
     }
 
     private void add(String path, String content, int mode) {

@@ -99,9 +99,10 @@ public class DockerProvider implements WorkerProvider {
         }
         recordResource.accept(containerId);
         try {
-            // owned by the container's user (copyUIDGID), whichever it is, so the agent can read and delete them
-            docker.copyArchiveToContainerCmd(containerId).withRemotePath("/").withCopyUIDGID(true)
-                    .withTarInputStream(files.tar()).exec();
+            // owned by the container's user (its own, or the image's), so the agent can read and delete them
+            int[] owner = AgentFiles.owner(docker.inspectContainerCmd(containerId).exec().getConfig().getUser());
+            docker.copyArchiveToContainerCmd(containerId).withRemotePath("/").withCopyUIDGID(owner == null)
+                    .withTarInputStream(files.tar(owner)).exec();
         } catch (RuntimeException e) {
             throw new ProvisioningException("copying the agent's token into " + shortId(containerId) + " failed: "
                     + message(e), e);
