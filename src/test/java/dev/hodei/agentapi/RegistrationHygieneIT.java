@@ -22,7 +22,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Agent streams before registration: a silent one is closed after the register timeout (1 s
- * here), and a peer that fails 10 times within the window (3 s here) is refused at once.
+ * here), and a peer that fails 10 times within the window (10 s here) is refused at once.
  */
 @TlsControlPlaneTest
 class RegistrationHygieneIT {
@@ -58,9 +58,14 @@ class RegistrationHygieneIT {
         assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         UUID workerId = UUID.fromString(job.getWorkerId());
         String guess = BootstrapTokens.newSecret();
-        for (int i = 0; i < 10; i++) {
-            assertThat(RawAgent.register(client.channel(), UUID.randomUUID(), guess)).isEqualTo(Status.Code.UNAUTHENTICATED);
+        // every agent of the tests comes from 127.0.0.1: earlier failures in the window count too
+        int refused = 0;
+        Status.Code answer;
+        while ((answer = RawAgent.register(client.channel(), UUID.randomUUID(), guess)) == Status.Code.UNAUTHENTICATED) {
+            refused++;
+            assertThat(refused).as("refused one by one").isLessThanOrEqualTo(10);
         }
+        assertThat(answer).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         long throttled = events("registration-throttled");
         // a token that is valid: not even looked at
         String good = tokens.issue(workerId, UUID.fromString(job.getId()));
@@ -69,11 +74,11 @@ class RegistrationHygieneIT {
 
         assertThat(jdbc.queryForObject("SELECT consumed_at IS NULL FROM worker_bootstrap_tokens WHERE token_hash = ?",
                 Boolean.class, BootstrapTokens.hash(good))).as("the token was not consumed").isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> events("registration-throttled") == throttled + 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> events("registration-throttled") >= throttled + 1);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM auth_events WHERE detail LIKE ? OR detail LIKE ?",
                 Long.class, "%" + guess + "%", "%" + good + "%")).as("no token in auth_events").isZero();
-        // the window ends (3 s here): the peer may try again, and the next test's agents register
-        await().atMost(Duration.ofSeconds(10)).until(() ->
+        // the window ends (10 s here): the peer may try again, and the next test's agents register
+        await().atMost(Duration.ofSeconds(20)).until(() ->
                 RawAgent.register(client.channel(), UUID.randomUUID(), guess) == Status.Code.UNAUTHENTICATED);
     }
 

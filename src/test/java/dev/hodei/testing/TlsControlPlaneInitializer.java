@@ -17,6 +17,6 @@ public class TlsControlPlaneInitializer implements ApplicationContextInitializer
         TestPropertyValues.of(TLS.serverProperties()).and(
                 "hodei.workers.register-timeout=1s",
                 "hodei.workers.max-failed-registrations=10",
-                "hodei.workers.failed-registrations-window=3s").applyTo(ctx);
+                "hodei.workers.failed-registrations-window=10s").applyTo(ctx);
     }
 }
