@@ -2,6 +2,8 @@ package dev.hodei.agentapi;
 
 import dev.hodei.logs.JobLogStore;
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.AuthEvents;
+import dev.hodei.workers.FailedRegistrations;
 import dev.hodei.workers.JitRegistration;
 import dev.hodei.workers.RegistrationRefused;
 import dev.hodei.workers.WorkerStore;
@@ -12,8 +14,12 @@ import hodei.v1.ServerMessage;
 import hodei.v1.WorkerAgentServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import jakarta.annotation.PreDestroy;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +31,10 @@ import org.springframework.stereotype.Component;
  * {@code direct:worker-registered}, {@code direct:job-logs}, {@code direct:job-result}. Logs and
  * results are sent synchronously, in stream order, so every log line is stored before the result
  * that ends the job.
+ *
+ * <p>Before any credential is checked: a stream must register within
+ * {@code hodei.workers.register-timeout}, and a peer address with too many failed registrations
+ * in the window is refused at once ({@code RESOURCE_EXHAUSTED}, which agents retry with backoff).
  */
 @Component
 public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServiceImplBase {
@@ -37,10 +47,21 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
     private final ProducerTemplate camel;
     private final HodeiProperties props;
     private final JobLogStore logs;
+    private final FailedRegistrations failures;
+    private final AuthEvents events;
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "agent-register-timeout");
+        t.setDaemon(true);
+        return t;
+    });
 
     public AgentConnectService(JitRegistration registration, WorkerStore workers, WorkerGateway gateway,
-                               ProducerTemplate camel, HodeiProperties props, JobLogStore logs) {
+                               ProducerTemplate camel, HodeiProperties props, JobLogStore logs,
+                               FailedRegistrations failures, AuthEvents events) {
         this.logs = logs;
+        this.failures = failures;
+        this.events = events;
+        timers.setRemoveOnCancelPolicy(true); // a registered stream's timeout is not kept until it would fire
         this.registration = registration;
         this.workers = workers;
         this.gateway = gateway;
@@ -48,17 +69,35 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         this.props = props;
     }
 
+    @PreDestroy
+    void stopTimers() {
+        timers.shutdownNow();
+    }
+
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<ServerMessage> stream) {
-        return new AgentStream(stream);
+        return new AgentStream(stream, PeerAddress.current());
     }
 
     private final class AgentStream implements StreamObserver<AgentMessage> {
         private final StreamObserver<ServerMessage> stream;
-        private UUID workerId;
+        private final String peer;
+        private final ScheduledFuture<?> registerTimeout;
+        private volatile UUID workerId;
 
-        AgentStream(StreamObserver<ServerMessage> stream) {
+        AgentStream(StreamObserver<ServerMessage> stream, String peer) {
             this.stream = stream;
+            this.peer = peer;
+            long timeout = props.workers().registerTimeout().toMillis();
+            this.registerTimeout = timers.schedule(this::registerTimedOut, timeout, TimeUnit.MILLISECONDS);
+        }
+
+        private void registerTimedOut() {
+            if (workerId != null) return;
+            failures.failed(peer);
+            events.record(null, "registration-timeout", "peer " + peer + ": no registration within "
+                    + props.workers().registerTimeout().toMillis() + " ms");
+            WorkerGateway.fail(stream, Status.DEADLINE_EXCEEDED.withDescription("register first"));
         }
 
         @Override
@@ -90,13 +129,22 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         }
 
         private void register(Register r) {
-            UUID id;
-            try {
-                id = UUID.fromString(r.getWorkerId());
-            } catch (IllegalArgumentException e) {
+            registerTimeout.cancel(false); // it did register in time, whatever the answer
+            UUID claimed = parse(r.getWorkerId());
+            if (failures.blocked(peer)) {
+                // answered from memory: a peer guessing tokens costs the database nothing
+                events.record(claimed, "registration-throttled", "peer " + peer + ": too many failed registrations");
+                stream.onError(Status.RESOURCE_EXHAUSTED.withDescription("too many failed registrations; try later")
+                        .asRuntimeException());
+                return;
+            }
+            if (claimed == null) {
+                failures.failed(peer);
+                events.record(null, "registration-refused", "peer " + peer + ": not a worker id");
                 stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
                 return;
             }
+            UUID id = claimed;
             JitRegistration.Registration accepted;
             try {
                 accepted = switch (r.getCredentialCase()) {
@@ -106,6 +154,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                 };
             } catch (RegistrationRefused e) {
                 // The agent learns only that it was refused; the reason is in auth_events.
+                failures.failed(peer);
                 stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
                 return;
             } catch (RuntimeException e) {
@@ -142,8 +191,17 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         }
 
         private void closed() {
+            registerTimeout.cancel(false);
             // A dropped stream is not a failure by itself: the heartbeat deadline decides (route worker-gc).
             if (workerId != null) gateway.detach(workerId, stream);
+        }
+    }
+
+    private static UUID parse(String workerId) {
+        try {
+            return UUID.fromString(workerId);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 }

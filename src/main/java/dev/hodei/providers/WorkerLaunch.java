@@ -10,13 +10,15 @@ import java.util.UUID;
 public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, long runTimeoutSeconds, String otp,
                            String instanceId, Instant createdAt) {
 
-    /** The agent's environment contract (design.md §5); the address is the provider's to advertise. */
+    /**
+     * The agent's environment (docs/configuration.md, "Agent"); the address is the provider's to
+     * advertise. Never the OTP: each provider hands that over out of band (stdin, a 0400 file).
+     */
     public Map<String, String> agentEnvironment(String serverAddress) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HODEI_SERVER_ADDRESS", serverAddress);
         env.put("HODEI_WORKER_ID", workerId.toString());
         env.put("HODEI_JOB_ID", jobId.toString());
-        env.put("HODEI_OTP_TOKEN", otp);
         env.put("HODEI_WORKER_MODE", "ephemeral");
         return env;
     }

@@ -135,4 +135,9 @@ public class GrpcServer implements SmartLifecycle {
     public boolean tls() {
         return props.grpc().tls().enabled();
     }
+
+    /** The PEM file agents verify this server with; empty when it speaks plaintext. */
+    public String trustFile() {
+        return props.grpc().tls().trustFile();
+    }
 }

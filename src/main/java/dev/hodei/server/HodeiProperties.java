@@ -99,7 +99,12 @@ public record HodeiProperties(
             @DefaultValue("5m") Duration otpTtl,
             @DefaultValue("60000") long gcIntervalMs,
             // How long an agent keeps trying to reach a control plane that went away.
-            @DefaultValue("5m") Duration agentReconnectWindow) {}
+            @DefaultValue("5m") Duration agentReconnectWindow,
+            // An agent stream that has not registered by then is closed.
+            @DefaultValue("10s") Duration registerTimeout,
+            // Failed registrations a peer address may make per window; beyond, it is refused at once.
+            @DefaultValue("10") int maxFailedRegistrations,
+            @DefaultValue("1m") Duration failedRegistrationsWindow) {}
 
     public record Providers(@DefaultValue Process process, @DefaultValue Docker docker,
                             @DefaultValue Kubernetes kubernetes) {}

@@ -45,7 +45,7 @@ class ConfigurationReferenceTest {
         envs.addAll(matches(sources(Path.of("src", "main", "java", "dev", "hodei", "cli")), "env:(HODEI_[A-Z_]+)"));
         envs.addAll(matches(sources(Path.of("src", "main", "java", "dev", "hodei", "cli")), "getenv\\(\"(HODEI_[A-Z_]+)\"\\)"));
         envs.addAll(matches(read(Path.of("hodei")), "\\$\\{(HODEI_[A-Z_]+)"));
-        assertThat(envs).contains("HODEI_OTP_TOKEN", "HODEI_SERVER")
+        assertThat(envs).contains("HODEI_OTP_FILE", "HODEI_SERVER_CA_FILE", "HODEI_SERVER")
                 .allSatisfy(env -> assertThat(DOC).contains("`" + env + "`"));
     }
 

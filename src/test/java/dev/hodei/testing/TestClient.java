@@ -12,9 +12,13 @@ import hodei.v1.TemplateServiceGrpc;
 import hodei.v1.WatchJobRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /** A gRPC client of the control plane under test. */
 public final class TestClient implements AutoCloseable {
@@ -30,11 +34,28 @@ public final class TestClient implements AutoCloseable {
 
     /** With this bearer token; null = none. */
     public TestClient(int port, String token) {
-        ManagedChannelBuilder<?> b = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext();
-        if (token != null) b.intercept(bearer(token));
-        channel = b.build();
+        this(withToken(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext(), token).build());
+    }
+
+    private TestClient(ManagedChannel channel) {
+        this.channel = channel;
         jobs = JobServiceGrpc.newBlockingStub(channel);
         templates = TemplateServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** A client speaking TLS to 127.0.0.1, verifying the server against the PEM CA {@code ca}, with its admin token. */
+    public static TestClient tls(int port, Path ca) {
+        try {
+            return new TestClient(withToken(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .sslContext(GrpcSslContexts.forClient().trustManager(ca.toFile()).build()), TestTokens.adminOf(port))
+                    .build());
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ManagedChannelBuilder<?> withToken(ManagedChannelBuilder<?> b, String token) {
+        return token == null ? b : b.intercept(bearer(token));
     }
 
     public static io.grpc.ClientInterceptor bearer(String token) {

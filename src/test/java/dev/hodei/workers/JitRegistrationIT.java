@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Eventually;
+import dev.hodei.testing.TokenScan;
 import hodei.v1.AgentMessage;
 import hodei.v1.Job;
 import hodei.v1.JobState;
@@ -16,25 +17,28 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** One-time tokens: a replayed, expired or misdirected OTP is refused and the job is unaffected. */
+/** One-time tokens: a replayed, expired or misdirected OTP is refused and the job is unaffected; an agent's is never in its environment. */
 class JitRegistrationIT extends ControlPlaneIT {
 
     @Autowired BootstrapTokens tokens;
 
     @Test
-    void aReplayedOtpIsRefusedAndTheJobIsUnaffected() throws Exception {
+    void aReplayedOtpIsRefusedAndTheJobIsUnaffected() {
         Job job = client.submit("sleep 2; echo done");
         Eventually.within(Duration.ofSeconds(20), "job running",
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
-        // The real agent already used this token; read it from the agent's environment, as an attacker on the host could.
-        String otp = otpOf(workerId);
+        // The agent's own token is nowhere to be read any more (see below); a second one for the same worker
+        // is spent by its first use (refused: the worker already has its agent), and then replayed.
+        String otp = tokens.issue(workerId, UUID.fromString(job.getId()));
+        assertThat(register(workerId, otp)).isEqualTo(Status.Code.UNAUTHENTICATED);
 
         assertThat(register(workerId, otp)).isEqualTo(Status.Code.UNAUTHENTICATED);
         Job done = client.awaitEnd(job.getId());
@@ -43,6 +47,26 @@ class JitRegistrationIT extends ControlPlaneIT {
         assertThat(done.getAttempt()).isEqualTo(1);
         assertThat(jdbc.queryForObject("SELECT detail FROM auth_events WHERE worker_id = ? ORDER BY id DESC LIMIT 1",
                 String.class, workerId)).isEqualTo("otp: token already used (replay)");
+    }
+
+    @Test
+    void theAgentsTokenIsNotInItsEnvironmentNorOnItsCommandLine() throws Exception {
+        Job job = client.submit("sleep 2; echo done");
+        Eventually.within(Duration.ofSeconds(20), "job running",
+                () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
+        UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
+        String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class, workerId);
+        Set<String> hashes = Set.copyOf(jdbc.queryForList(
+                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?", String.class, workerId));
+        assertThat(hashes).isNotEmpty();
+
+        // what any process of the same user can read, while the agent runs
+        String environ = Files.readString(Path.of("/proc", pid, "environ"), StandardCharsets.ISO_8859_1);
+        String cmdline = Files.readString(Path.of("/proc", pid, "cmdline"), StandardCharsets.ISO_8859_1);
+        assertThat(environ).contains("HODEI_WORKER_ID=" + workerId).contains("HODEI_OTP_SOURCE=stdin")
+                .doesNotContain("HODEI_OTP_TOKEN");
+        assertThat(TokenScan.containsTokenOf(environ + "\0" + cmdline, hashes)).as("token in /proc").isFalse();
+        assertThat(client.awaitEnd(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
 
     @Test
@@ -103,12 +127,4 @@ class JitRegistrationIT extends ControlPlaneIT {
         }
     }
 
-    private String otpOf(UUID workerId) throws Exception {
-        String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class, workerId);
-        String environ = Files.readString(Path.of("/proc", pid, "environ"), StandardCharsets.ISO_8859_1);
-        for (String entry : environ.split("\0")) {
-            if (entry.startsWith("HODEI_OTP_TOKEN=")) return entry.substring("HODEI_OTP_TOKEN=".length());
-        }
-        throw new AssertionError("agent " + pid + " has no HODEI_OTP_TOKEN");
-    }
 }

@@ -1,13 +1,14 @@
 package dev.hodei.agent;
 
-import io.grpc.ManagedChannelBuilder;
-import java.util.concurrent.TimeUnit;
+import io.grpc.ManagedChannel;
+import java.util.function.Supplier;
 
 /**
  * The worker agent: registers with its one-time token, runs the job it is given, streams its
  * output, reports the exit code, and (ephemeral) exits. No Spring, no Camel: it must start fast.
  *
- * <p>Exit codes: 0 result delivered; 2 bad environment; 3 registration refused; 4 connection lost.
+ * <p>Exit codes: 0 result delivered; 2 bad environment; 3 registration refused; 4 connection lost;
+ * 5 the server's certificate is not trusted (or does not name the address dialled).
  */
 public final class AgentMain {
 
@@ -21,17 +22,16 @@ public final class AgentMain {
             return;
         }
         AgentConfig config;
+        Supplier<ManagedChannel> channels;
         try {
-            config = AgentConfig.fromEnvironment(System.getenv());
+            config = AgentConfig.fromEnvironment(System.getenv(), System.in);
+            channels = ServerChannel.factory(config);
         } catch (IllegalArgumentException e) {
             System.err.println("hodei-agent: " + e.getMessage());
             System.exit(2);
             return;
         }
-        int code = new AgentSession(config, () -> ManagedChannelBuilder.forTarget(config.serverAddress())
-                .usePlaintext()
-                .keepAliveTime(30, TimeUnit.SECONDS)
-                .build()).run();
+        int code = new AgentSession(config, channels).run();
         System.exit(code);
     }
 }

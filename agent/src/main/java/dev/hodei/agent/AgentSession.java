@@ -110,6 +110,13 @@ final class AgentSession implements MessageSink {
                     log("registration refused by the control plane");
                     return 3;
                 }
+                String tls = next instanceof Throwable t ? ServerChannel.tlsProblem(t) : null;
+                if (tls != null) {
+                    log("TLS handshake with " + config.serverAddress() + " failed: " + tls + "; the server's certificate "
+                            + "does not verify against the CA given in HODEI_SERVER_CA_FILE / HODEI_SERVER_CA (or does "
+                            + "not name that address)");
+                    return 5;
+                }
                 if (!scheduleReconnect(status)) return 4;
                 continue;
             }

@@ -32,7 +32,7 @@ final class WarmUp {
         }
         String address = "127.0.0.1:" + server.getPort();
         try {
-            new AgentSession(new AgentConfig(address, "00000000-0000-0000-0000-000000000000", "warm-up", "warm-up", true),
+            new AgentSession(new AgentConfig(address, "00000000-0000-0000-0000-000000000000", "warm-up", "warm-up", true, null),
                     () -> ManagedChannelBuilder.forTarget(address).usePlaintext().build()).run();
         } finally {
             server.shutdownNow();

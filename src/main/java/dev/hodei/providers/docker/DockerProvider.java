@@ -20,6 +20,8 @@ import dev.hodei.server.GrpcServer;
 import dev.hodei.server.HodeiProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -78,13 +80,15 @@ public class DockerProvider implements WorkerProvider {
         HostConfig host = hardened(HostConfig.newHostConfig().withNetworkMode(config.networkMode()).withInit(true),
                 launch.spec().getMemoryMb());
         if (launch.spec().getCpu() > 0) host.withNanoCPUs((long) (launch.spec().getCpu() * 1e9));
+        AgentFiles files = new AgentFiles(launch.otp(), trustPem());
+        Map<String, String> env = launch.agentEnvironment(serverAddress());
+        env.putAll(files.environment());
         String containerId;
         try {
             CreateContainerCmd create = docker.createContainerCmd(image)
                     .withName("hodei-worker-" + launch.workerId())
                     .withLabels(launch.labels())
-                    .withEnv(launch.agentEnvironment(serverAddress()).entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue()).toList())
+                    .withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
                     .withHostConfig(host);
             if (!config.user().isBlank()) create.withUser(config.user().strip());
             if (config.readOnlyRootfs()) {
@@ -102,6 +106,15 @@ public class DockerProvider implements WorkerProvider {
             throw new ProvisioningException("docker create failed: " + message(e), e);
         }
         recordResource.accept(containerId);
+        try {
+            // owned by the container's user (its own, or the image's), so the agent can read and delete them
+            int[] owner = AgentFiles.owner(docker.inspectContainerCmd(containerId).exec().getConfig().getUser());
+            docker.copyArchiveToContainerCmd(containerId).withRemotePath("/").withCopyUIDGID(owner == null)
+                    .withTarInputStream(files.tar(owner)).exec();
+        } catch (RuntimeException e) {
+            throw new ProvisioningException("copying the agent's token into " + shortId(containerId) + " failed: "
+                    + message(e), e);
+        }
         try {
             docker.startContainerCmd(containerId).exec();
         } catch (RuntimeException e) {
@@ -163,6 +176,17 @@ public class DockerProvider implements WorkerProvider {
             client().pingCmd().exec();
         } catch (RuntimeException e) {
             throw new ProvisioningException("Docker daemon at " + dockerHost() + " does not answer: " + message(e), e);
+        }
+    }
+
+    /** The PEM agents verify the server with, or null when the server speaks plaintext. */
+    private String trustPem() throws ProvisioningException {
+        String file = grpc.trustFile();
+        if (file.isBlank()) return null;
+        try {
+            return Files.readString(Path.of(file));
+        } catch (IOException e) {
+            throw new ProvisioningException("cannot read the server CA " + file + " for the agent: " + e.getMessage(), e);
         }
     }
 

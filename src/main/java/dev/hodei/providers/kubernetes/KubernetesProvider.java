@@ -9,7 +9,6 @@ import dev.hodei.server.HodeiProperties;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,8 +22,13 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,8 +46,9 @@ import org.springframework.stereotype.Component;
  * Workers as pods {@code hodei-worker-<worker id>} in the workers' namespace. Listing and
  * deleting go through camel-kubernetes ({@code kubernetes-pods}, {@code kubernetes-secrets});
  * creation is a fabric8 call because the component's createPod can set neither annotations nor
- * anything but name, labels and spec. The OTP reaches the agent from a per-worker Secret owned by
- * the pod, so it is deleted with it and never appears in the pod spec. Pods meet the "restricted"
+ * anything but name, labels and spec. The OTP (and the server's CA) reach the agent as files of a
+ * per-worker Secret volume; the Secret is owned by the pod, so it is deleted with it, and the token
+ * appears neither in the pod spec nor in the container's environment. Pods meet the "restricted"
  * Pod Security Standard (non-root, RuntimeDefault seccomp, no capabilities, no privilege
  * escalation), mount no API token, and always have requests and limits.
  */
@@ -52,6 +57,11 @@ import org.springframework.stereotype.Component;
 public class KubernetesProvider implements WorkerProvider {
 
     static final String PODS = "kubernetes-pods:///?kubernetesClient=#hodeiKubernetesClient&operation=";
+    /** The per-worker Secret, mounted 0400: key {@code otp}, and {@code ca.crt} when the server speaks TLS. */
+    static final String SECRET_VOLUME = "hodei-agent";
+    static final String SECRET_MOUNT = "/var/run/hodei";
+    static final String OTP_KEY = "otp";
+    static final String CA_KEY = "ca.crt";
     static final String SECRETS = "kubernetes-secrets:///?kubernetesClient=#hodeiKubernetesClient&operation=";
 
     private final KubernetesClient client;
@@ -59,6 +69,7 @@ public class KubernetesProvider implements WorkerProvider {
     private final HodeiProperties.Kubernetes config;
     private final HodeiProperties.Workers workers;
     private final ControlPlaneIdentity identity;
+    private final String trustFile;
 
     public KubernetesProvider(@Qualifier("hodeiKubernetesClient") KubernetesClient client, ProducerTemplate camel,
                               HodeiProperties props, ControlPlaneIdentity identity) {
@@ -67,6 +78,7 @@ public class KubernetesProvider implements WorkerProvider {
         this.config = props.providers().kubernetes();
         this.workers = props.workers();
         this.identity = identity;
+        this.trustFile = props.grpc().tls().trustFile();
     }
 
     @Override
@@ -83,7 +95,7 @@ public class KubernetesProvider implements WorkerProvider {
         try {
             client.secrets().inNamespace(ns).resource(new SecretBuilder()
                     .withNewMetadata().withName(secretName(pod)).withLabels(labels(launch)).endMetadata()
-                    .withType("Opaque").withStringData(Map.of("otp", launch.otp())).build()).create();
+                    .withType("Opaque").withStringData(secretData(launch)).build()).create();
             Pod created = client.pods().inNamespace(ns).resource(pod(launch, pod)).create();
             // Owned by the pod: the cluster deletes the Secret with it, whoever deletes the pod.
             client.secrets().inNamespace(ns).withName(secretName(pod)).edit(s -> {
@@ -148,11 +160,10 @@ public class KubernetesProvider implements WorkerProvider {
 
     Pod pod(WorkerLaunch launch, String name) {
         List<EnvVar> env = new ArrayList<>();
-        launch.agentEnvironment(config.serverAddress()).forEach((k, v) -> {
-            if (!k.equals("HODEI_OTP_TOKEN")) env.add(new EnvVar(k, v, null));
-        });
-        env.add(new EnvVarBuilder().withName("HODEI_OTP_TOKEN").withNewValueFrom().withNewSecretKeyRef()
-                .withName(secretName(name)).withKey("otp").endSecretKeyRef().endValueFrom().build());
+        launch.agentEnvironment(config.serverAddress()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+        // Files of the mounted Secret, not env values or env secret refs (those show in the container's environ).
+        env.add(new EnvVar("HODEI_OTP_FILE", SECRET_MOUNT + "/" + OTP_KEY, null));
+        if (!trustFile.isBlank()) env.add(new EnvVar("HODEI_SERVER_CA_FILE", SECRET_MOUNT + "/" + CA_KEY, null));
         Map<String, Quantity> resources = resources(launch);
         PodSpecBuilder spec = new PodSpecBuilder()
                 .withRestartPolicy("Never")
@@ -164,6 +175,8 @@ public class KubernetesProvider implements WorkerProvider {
                         .withRunAsNonRoot(true)
                         .withRunAsUser(config.runAsUser())
                         .withRunAsGroup(config.runAsUser())
+                        // the kubelet gives this group read access to the Secret volume (its files are 0400 root's otherwise)
+                        .withFsGroup(config.runAsUser())
                         .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
                         .build())
                 .withNodeSelector(config.nodeSelector().isEmpty() ? null : config.nodeSelector())
@@ -178,10 +191,14 @@ public class KubernetesProvider implements WorkerProvider {
                                 .withAllowPrivilegeEscalation(false)
                                 .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build())
                                 .build())
+                        .withVolumeMounts(new VolumeMountBuilder().withName(SECRET_VOLUME).withMountPath(SECRET_MOUNT)
+                                .withReadOnly(true).build())
                         .withResources(new ResourceRequirementsBuilder()
                                 .withRequests(resources.isEmpty() ? null : resources)
                                 .withLimits(resources.isEmpty() ? null : resources).build())
-                        .build());
+                        .build())
+                .addToVolumes(new VolumeBuilder().withName(SECRET_VOLUME).withNewSecret()
+                        .withSecretName(secretName(name)).withDefaultMode(0400).endSecret().build());
         if (!config.serviceAccount().isBlank()) spec.withServiceAccountName(config.serviceAccount());
         if (!config.imagePullSecret().isBlank()) {
             spec.withImagePullSecrets(new LocalObjectReference(config.imagePullSecret()));
@@ -206,6 +223,21 @@ public class KubernetesProvider implements WorkerProvider {
         if (!cpu.isBlank()) resources.put("cpu", new Quantity(cpu.strip()));
         if (!memory.isBlank()) resources.put("memory", new Quantity(memory.strip()));
         return resources;
+    }
+
+    /** The token, and the CA agents verify the server with when it speaks TLS. */
+    private Map<String, String> secretData(WorkerLaunch launch) throws ProvisioningException {
+        Map<String, String> data = new HashMap<>();
+        data.put(OTP_KEY, launch.otp());
+        if (!trustFile.isBlank()) {
+            try {
+                data.put(CA_KEY, Files.readString(Path.of(trustFile)));
+            } catch (IOException e) {
+                throw new ProvisioningException("cannot read the server CA " + trustFile + " for the agent: "
+                        + e.getMessage(), e);
+            }
+        }
+        return data;
     }
 
     /** Labels of design.md §5; hodei.created-at is not a valid label value, so it is an annotation. */

@@ -9,6 +9,7 @@ import dev.hodei.server.GrpcServer;
 import dev.hodei.server.HodeiProperties;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,6 +89,10 @@ public class ProcessProvider implements WorkerProvider {
         // The server's own settings are not the agent's business (the job's environment is built anew).
         pb.environment().keySet().removeIf(k -> k.startsWith("HODEI_") || k.startsWith("SPRING_"));
         pb.environment().putAll(launch.agentEnvironment(serverAddress()));
+        // The OTP goes down a pipe, not into the environment every process of this user can read.
+        pb.environment().put("HODEI_OTP_SOURCE", "stdin");
+        String trust = props.grpc().tls().trustFile();
+        if (!trust.isBlank()) pb.environment().put("HODEI_SERVER_CA_FILE", Path.of(trust).toAbsolutePath().toString());
         if (user != null) {
             pb.environment().put("HODEI_JOB_USER", user.name());
             pb.environment().put("HODEI_JOB_GROUP", Integer.toString(user.gid()));
@@ -100,12 +105,19 @@ public class ProcessProvider implements WorkerProvider {
             throw new ProvisioningException("could not create the agent's log folder: " + e.getMessage(), e);
         }
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(agentLog));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process;
         try {
-            Process process = pb.start();
-            recordResource.accept(Long.toString(process.pid()));
+            process = pb.start();
         } catch (IOException e) {
             throw new ProvisioningException("could not start the agent process: " + e.getMessage(), e);
+        }
+        recordResource.accept(Long.toString(process.pid()));
+        // far below a pipe's buffer: never blocks, even before the agent reads
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write((launch.otp() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new ProvisioningException("could not hand the agent its token (it exited at once?)", e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
 import dev.hodei.testing.Eventually;
+import dev.hodei.testing.TokenScan;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -21,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -125,6 +127,26 @@ class DockerProviderIT extends ControlPlaneIT {
         String workerRid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
                 UUID.fromString(done.getWorkerId()));
         assertThat(tokenRid).hasSize(64).isEqualTo(ranIn).isEqualTo(workerRid);
+    }
+
+    @Test
+    void theTokenIsNeitherInDockerInspectNorLeftInTheContainer() {
+        Job job = client.submit(JobSpec.newBuilder().setProvider("docker")
+                .setShell("sleep 2; test ! -e /run/hodei/otp && echo token file gone").build());
+        Eventually.within(Duration.ofSeconds(30), "job running",
+                () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
+        UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
+        String containerId = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
+                workerId);
+        Set<String> hashes = Set.copyOf(jdbc.queryForList(
+                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?", String.class, workerId));
+
+        String inspect = Docker.run("inspect", containerId);
+        assertThat(inspect).contains("HODEI_OTP_FILE=/run/hodei/otp").doesNotContain("HODEI_OTP_TOKEN");
+        assertThat(TokenScan.containsTokenOf(inspect, hashes)).as("token in docker inspect").isFalse();
+        assertThat(stdout(job.getId())).as("the agent deleted the token file before the job ran")
+                .isEqualTo("token file gone\n");
+        assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
 import dev.hodei.testing.Eventually;
 import dev.hodei.testing.KubernetesMock;
+import dev.hodei.testing.TokenScan;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -13,10 +14,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -56,11 +59,23 @@ class KubernetesProviderIT extends ControlPlaneIT {
         Container c = pod.getSpec().getContainers().get(0);
         assertThat(c.getResources().getLimits()).containsKeys("cpu", "memory");
         assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("300Mi");
-        EnvVar otp = c.getEnv().stream().filter(e -> e.getName().equals("HODEI_OTP_TOKEN")).findFirst().orElseThrow();
-        assertThat(otp.getValue()).as("the OTP is never in the pod spec").isNull();
-        assertThat(otp.getValueFrom().getSecretKeyRef().getName()).isEqualTo("hodei-worker-" + workerId + "-otp");
+        // The OTP is a file of the mounted Secret: neither an env value nor an env secret ref (both end up in environ).
         assertThat(c.getEnv()).extracting(EnvVar::getName).contains("HODEI_SERVER_ADDRESS", "HODEI_WORKER_ID",
-                "HODEI_JOB_ID", "HODEI_WORKER_MODE");
+                "HODEI_JOB_ID", "HODEI_WORKER_MODE", "HODEI_OTP_FILE").doesNotContain("HODEI_OTP_TOKEN");
+        assertThat(c.getEnv()).allSatisfy(e -> assertThat(e.getValueFrom()).as(e.getName()).isNull());
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("HODEI_OTP_FILE")).extracting(EnvVar::getValue)
+                .containsExactly("/var/run/hodei/otp");
+        assertThat(c.getVolumeMounts()).singleElement().satisfies(m -> {
+            assertThat(m.getMountPath()).isEqualTo("/var/run/hodei");
+            assertThat(m.getReadOnly()).isTrue();
+        });
+        assertThat(pod.getSpec().getVolumes()).singleElement().satisfies(v -> {
+            assertThat(v.getSecret().getSecretName()).isEqualTo("hodei-worker-" + workerId + "-otp");
+            assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
+        });
+        Set<String> hashes = Set.copyOf(jdbc.queryForList(
+                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?::uuid", String.class, workerId));
+        assertThat(TokenScan.containsTokenOf(Serialization.asJson(pod), hashes)).as("token in the pod").isFalse();
         assertThat(k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                 .withName("hodei-worker-" + workerId + "-otp").get().getMetadata().getOwnerReferences())
                 .extracting(r -> r.getName()).containsExactly("hodei-worker-" + workerId);
