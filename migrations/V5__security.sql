@@ -44,3 +44,14 @@ ALTER TABLE templates
 
 -- A schedule is in its template's namespace; its runs are submitted in its creator's name.
 ALTER TABLE schedules ADD COLUMN created_by text;
+
+-- Agents' refused registrations (auth_events) are part of the audit admins read.
+CREATE FUNCTION auth_events_to_audit_log() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO audit_log (at, principal, rpc, outcome, reason)
+    VALUES (NEW.at, CASE WHEN NEW.worker_id IS NULL THEN NULL ELSE 'worker ' || NEW.worker_id END,
+            'hodei.v1.WorkerAgentService/Connect', 'REFUSED', NEW.kind || ': ' || coalesce(NEW.detail, ''));
+    RETURN NEW;
+END $$;
+CREATE TRIGGER auth_events_audit AFTER INSERT ON auth_events
+    FOR EACH ROW EXECUTE FUNCTION auth_events_to_audit_log();
