@@ -74,6 +74,16 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         timers.shutdownNow();
     }
 
+    /**
+     * What failed registrations are counted by. Every local agent (process, Docker on host
+     * networking) comes from loopback, so there a job guessing or stalling cannot spend the
+     * budget of the others: loopback counts per claimed worker; other peers per address.
+     */
+    static String throttleKey(String peer, UUID claimedWorker) {
+        boolean loopback = peer.startsWith("127.") || peer.equals("::1") || peer.equals("0:0:0:0:0:0:0:1");
+        return loopback ? peer + "/" + claimedWorker : peer;
+    }
+
     @Override
     public StreamObserver<AgentMessage> connect(StreamObserver<ServerMessage> stream) {
         return new AgentStream(stream, PeerAddress.current());
@@ -94,7 +104,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
 
         private void registerTimedOut() {
             if (workerId != null) return;
-            failures.failed(peer);
+            failures.failed(throttleKey(peer, null));
             events.record(null, "registration-timeout", "peer " + peer + ": no registration within "
                     + props.workers().registerTimeout().toMillis() + " ms");
             WorkerGateway.fail(stream, Status.DEADLINE_EXCEEDED.withDescription("register first"));
@@ -131,7 +141,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         private void register(Register r) {
             registerTimeout.cancel(false); // it did register in time, whatever the answer
             UUID claimed = parse(r.getWorkerId());
-            if (failures.blocked(peer)) {
+            if (failures.blocked(throttleKey(peer, claimed))) {
                 // answered from memory: a peer guessing tokens costs the database nothing
                 events.record(claimed, "registration-throttled", "peer " + peer + ": too many failed registrations");
                 stream.onError(Status.RESOURCE_EXHAUSTED.withDescription("too many failed registrations; try later")
@@ -139,7 +149,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                 return;
             }
             if (claimed == null) {
-                failures.failed(peer);
+                failures.failed(throttleKey(peer, null));
                 events.record(null, "registration-refused", "peer " + peer + ": not a worker id");
                 stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
                 return;
@@ -154,7 +164,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                 };
             } catch (RegistrationRefused e) {
                 // The agent learns only that it was refused; the reason is in auth_events.
-                failures.failed(peer);
+                failures.failed(throttleKey(peer, id));
                 stream.onError(Status.UNAUTHENTICATED.withDescription("registration refused").asRuntimeException());
                 return;
             } catch (RuntimeException e) {

@@ -31,10 +31,12 @@ public class ApiAuthentication implements ServerInterceptor {
 
     private final ApiTokens tokens;
     private final AuditLog audit;
+    private final boolean clientCertificates;
 
-    public ApiAuthentication(ApiTokens tokens, AuditLog audit) {
+    public ApiAuthentication(ApiTokens tokens, AuditLog audit, dev.hodei.server.HodeiProperties props) {
         this.tokens = tokens;
         this.audit = audit;
+        this.clientCertificates = props.grpc().tls().enabled() && !props.grpc().tls().clientCaFile().isBlank();
     }
 
     @Override
@@ -46,6 +48,10 @@ public class ApiAuthentication implements ServerInterceptor {
             return refuse(call, null, peer, Status.PERMISSION_DENIED, "no permission is defined for " + rpc);
         }
         if (rule.get() instanceof RpcPermissions.AgentCredential) return next.startCall(call, headers);
+        if (clientCertificates && !presentedCertificate(call)) {
+            return refuse(call, null, peer, Status.UNAUTHENTICATED,
+                    "a client certificate is required (mTLS): pass --client-cert and --client-key");
+        }
         String secret = bearer(headers.get(AUTHORIZATION));
         Optional<ApiTokens.Token> token;
         try {
@@ -83,6 +89,17 @@ public class ApiAuthentication implements ServerInterceptor {
         audit.record(principal, peer, rpc, status.getCode().name(), reason);
         call.close(status.withDescription(reason), new Metadata());
         return new ServerCall.Listener<>() {};
+    }
+
+    /** TLS already verified any certificate presented against hodei.grpc.tls.client-ca-file. */
+    private static boolean presentedCertificate(ServerCall<?, ?> call) {
+        javax.net.ssl.SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (session == null) return false;
+        try {
+            return session.getPeerCertificates().length > 0;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return false;
+        }
     }
 
     static String bearer(String header) {

@@ -12,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -53,6 +52,8 @@ class ServerAddress {
     Target target() {
         ClientConfig.Context ctx = ClientConfig.load().context(context).orElse(new ClientConfig.Context());
         String server = first(address, System.getenv("HODEI_SERVER"), ctx.server, DEFAULT_SERVER);
+        // a context's token and certificates are for its own server, never for one named otherwise
+        if (ctx.server != null && !ctx.server.equals(server)) ctx = new ClientConfig.Context();
         Path ca = firstPath(caFile, System.getenv("HODEI_CA_FILE"), ctx.caFile);
         Path cert = firstPath(clientCert, null, ctx.clientCert);
         Path key = firstPath(clientKey, null, ctx.clientKey);
@@ -67,12 +68,18 @@ class ServerAddress {
 
     static ManagedChannel open(Target t) {
         NettyChannelBuilder b = NettyChannelBuilder.forTarget(t.address());
-        if (t.caFile() != null) {
+        if (t.caFile() != null || t.clientCert() != null || !isLocal(t.address())) {
+            // beyond loopback always TLS (the system's trust store unless a CA is given): a token
+            // must never cross a network in clear
             try {
-                SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(t.caFile().toFile());
-                if (t.clientCert() != null) ssl.keyManager(t.clientCert().toFile(), t.clientKey().toFile());
+                SslContextBuilder ssl = GrpcSslContexts.forClient();
+                if (t.caFile() != null) ssl.trustManager(t.caFile().toFile());
+                if (t.clientCert() != null) {
+                    if (t.clientKey() == null) throw new IllegalArgumentException("--client-cert needs --client-key");
+                    ssl.keyManager(t.clientCert().toFile(), t.clientKey().toFile());
+                }
                 b.sslContext(ssl.build());
-            } catch (IOException | IllegalArgumentException e) {
+            } catch (IOException e) {
                 throw new IllegalArgumentException("cannot use the TLS files (" + e.getMessage() + ")");
             }
         } else {
@@ -105,11 +112,16 @@ class ServerAddress {
         return ns == null ? "" : ns;
     }
 
+    /** A loopback IP literal or {@code localhost}: never a name a resolver could point elsewhere. */
     static boolean isLocal(String address) {
         String host = address.startsWith("[") ? address.substring(1, Math.max(1, address.indexOf(']')))
                 : address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address;
-        return List.of("127.0.0.1", "localhost", "::1").contains(host) || host.startsWith("127.");
+        if (host.equals("localhost") || host.equals("::1")) return true;
+        return IPV4_LOOPBACK.matcher(host).matches();
     }
+
+    private static final java.util.regex.Pattern IPV4_LOOPBACK =
+            java.util.regex.Pattern.compile("127(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
     /** The token the server on this machine wrote for its user ({@code <home>/admin.token}). */
     static String localAdminToken() {

@@ -77,6 +77,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             Caller caller = Caller.current();
             String namespace = Namespaces.of(request.getNamespace(), "namespace");
             caller.require(Permission.SUBMIT, namespace);
+            JobSubmission.checkClientKey(request.getIdempotencyKey());
             JobStore.Submitted s = submission.submit(request.getSpec(), request.getIdempotencyKey(),
                     new JobStore.Origin(namespace, caller.name()), null);
             submission.wake(s);

@@ -23,6 +23,10 @@ import org.springframework.stereotype.Component;
 public class JobSpecValidator {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** glibc's "unsecure" variables (ignored for setuid programs, not for setpriv run by root). */
+    private static final Pattern LOADER_VARIABLE = Pattern.compile(
+            "LD_[A-Z_]*|GCONV_PATH|GETCONF_DIR|HOSTALIASES|LOCALDOMAIN|LOCPATH|MALLOC_TRACE|NIS_PATH|NLSPATH"
+                    + "|RESOLV_HOST_CONF|RES_OPTIONS");
     static final int MAX_IDEMPOTENCY_KEY = 200;
     static final int MAX_NAME = 256;
     static final int MAX_IMAGE = 512;
@@ -153,6 +157,10 @@ public class JobSpecValidator {
                 continue;
             }
             if (e.getKey().startsWith("HODEI_")) v.add("spec.env: " + e.getKey() + " is reserved (HODEI_*)");
+            else if (LOADER_VARIABLE.matcher(e.getKey()).matches()) {
+                v.add("spec.env: " + e.getKey() + " is not allowed: the dynamic loader would apply it to the "
+                        + "programs that start the job, before it runs as its own user; set it in the command instead");
+            }
             if (value > MAX_ENV_VALUE_BYTES) {
                 v.add("spec.env." + e.getKey() + ": " + value + " bytes, at most " + MAX_ENV_VALUE_BYTES + " allowed");
             }

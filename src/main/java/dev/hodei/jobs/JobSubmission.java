@@ -50,6 +50,17 @@ public class JobSubmission {
         return s;
     }
 
+    /** Keys the server makes for itself (a schedule's fire); a client taking one first would suppress the fire. */
+    public static final String SERVER_KEY_PREFIX = "schedule:";
+
+    /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT for a key with the server's prefix */
+    public static void checkClientKey(String idempotencyKey) {
+        if (idempotencyKey != null && idempotencyKey.startsWith(SERVER_KEY_PREFIX)) {
+            throw Status.INVALID_ARGUMENT.withDescription("idempotency_key: the prefix '" + SERVER_KEY_PREFIX
+                    + "' is reserved for the server's own runs").asRuntimeException();
+        }
+    }
+
     /** The claimer does not wait for its next tick. */
     public void wake(JobStore.Submitted s) {
         if (s.created()) camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", s.job().id());

@@ -100,7 +100,7 @@ public class ScheduleFiring {
     }
 
     private void fire(ScheduleStore.ScheduleRow s, Instant fireTime, String triggeredBy) {
-        String key = "schedule:" + s.id() + ":" + fireTime.getEpochSecond();
+        String key = dev.hodei.jobs.JobSubmission.SERVER_KEY_PREFIX + s.id() + ":" + fireTime.getEpochSecond();
         String outcome;
         String reason = null;
         try {

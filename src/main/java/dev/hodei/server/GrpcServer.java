@@ -65,7 +65,8 @@ public class GrpcServer implements SmartLifecycle {
             throw new UncheckedIOException("cannot listen for gRPC on " + address.getHostAddress() + ":" + grpc.port(), e);
         }
         log.info("gRPC listening on {}:{}{}", address.getHostAddress(), server.getPort(),
-                grpc.tls().enabled() ? " (TLS" + (grpc.tls().clientCaFile().isBlank() ? ")" : ", client certificates required)")
+                grpc.tls().enabled() ? " (TLS" + (grpc.tls().clientCaFile().isBlank() ? ")" : ", client certificates required "
+                        + "of API clients)")
                         : " (plaintext, loopback only)");
     }
 
@@ -92,7 +93,10 @@ public class GrpcServer implements SmartLifecycle {
         try {
             SslContextBuilder ssl = GrpcSslContexts.forServer(new File(tls.certFile()), new File(tls.keyFile()));
             if (!tls.clientCaFile().isBlank()) {
-                ssl.trustManager(new File(tls.clientCaFile())).clientAuth(ClientAuth.REQUIRE);
+                // OPTIONAL, not REQUIRE: agents prove themselves with their one-time token and carry no
+                // certificate; a certificate presented is verified here, and API calls without one are
+                // refused by ApiAuthentication.
+                ssl.trustManager(new File(tls.clientCaFile())).clientAuth(ClientAuth.OPTIONAL);
             }
             return ssl.build();
         } catch (IOException | IllegalArgumentException e) {

@@ -206,6 +206,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                         "trigger: only TRIGGER_MANUAL or TRIGGER_API may be asked for").asRuntimeException();
             };
             checkTriggeredBy(request.getTriggeredBy());
+            dev.hodei.jobs.JobSubmission.checkClientKey(request.getIdempotencyKey());
             String principal = Caller.current().name();
             String by = request.getTriggeredBy().isEmpty() ? principal : request.getTriggeredBy();
             return runs.run(t.id(), request.getParametersMap(), TemplateRuns.Trigger.of(kind, by, principal),

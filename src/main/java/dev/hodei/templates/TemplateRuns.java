@@ -72,7 +72,8 @@ public class TemplateRuns {
             if (idempotencyKey != null && !idempotencyKey.isEmpty()) {
                 var existing = jobs.findByIdempotencyKey(t.namespace(), idempotencyKey);
                 if (existing.isPresent()) {
-                    if (existing.get().run() == null || !existing.get().run().getTemplateId().equals(t.id().toString())) {
+                    if (existing.get().run() == null || !existing.get().run().getTemplateId().equals(t.id().toString())
+                            || !sameValues(existing.get().run().getParametersMap(), parameters)) {
                         throw JobStore.keyTaken(existing.get());
                     }
                     return new JobStore.Submitted(existing.get(), false);
@@ -101,6 +102,15 @@ public class TemplateRuns {
         return s;
     }
 
+    /** A retried request names the values its run shows (secrets, shown as ***, cannot be compared). */
+    private static boolean sameValues(Map<String, String> shown, Map<String, String> requested) {
+        for (var e : requested.entrySet()) {
+            String was = shown.get(e.getKey());
+            if (!TemplateParameters.REDACTED.equals(was) && !e.getValue().equals(was)) return false;
+        }
+        return true;
+    }
+
     /**
      * Runs the template again, on its current version, with the parameters of its run
      * {@code runNumber}: the secrets that run was given (decrypted from its own row), the other
@@ -118,9 +128,16 @@ public class TemplateRuns {
         }
         // on the current version: parameters it no longer declares are left out
         TemplateStore.TemplateRow now = templates.find(templateId.toString()).orElseThrow();
+        TemplateDefinition currentDef = templates.definition(templateId, now.latestVersion()).orElseThrow();
+        if (!secrets.isEmpty() && !currentDef.getJob().equals(def.getJob())) {
+            // secrets go only to the command they were given for: an operator who changed it must
+            // not receive another person's secret by retrying their run
+            throw Status.FAILED_PRECONDITION.withDescription("run " + runNumber + " was given secret parameters and the "
+                    + "template's job changed since (version " + earlier.run().getTemplateVersion() + " -> "
+                    + now.latestVersion() + "); run it anew with its secrets").asRuntimeException();
+        }
         Set<String> current = new HashSet<>();
-        templates.definition(templateId, now.latestVersion()).orElseThrow().getParametersList()
-                .forEach(p -> current.add(p.getName()));
+        currentDef.getParametersList().forEach(p -> current.add(p.getName()));
         Map<String, String> parameters = new HashMap<>();
         Set<String> wereSecret = new HashSet<>();
         for (Parameter p : def.getParametersList()) {

@@ -55,7 +55,7 @@ class AgentTlsIT {
 
     @BeforeEach
     void connect() {
-        client = TestClient.tls(grpc.port(), TLS.ca());
+        client = TestClient.mtls(grpc.port(), TLS);
     }
 
     @AfterEach
@@ -82,6 +82,21 @@ class AgentTlsIT {
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
         }
+    }
+
+    @Test
+    void anApiClientWithoutAClientCertificateIsRefusedAndAgentsNeedNone() {
+        try (TestClient noCertificate = TestClient.tls(grpc.port(), TLS.ca())) {
+            assertThatThrownBy(() -> noCertificate.tokens().whoAmI(hodei.v1.WhoAmIRequest.getDefaultInstance()))
+                    .isInstanceOfSatisfying(io.grpc.StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+                        assertThat(e.getStatus().getDescription()).contains("client certificate is required");
+                    });
+        }
+        assertThat(client.tokens().whoAmI(hodei.v1.WhoAmIRequest.getDefaultInstance()).getRole())
+                .isEqualTo(hodei.v1.Role.ROLE_ADMIN);
+        // the process agent below has no certificate: its job still runs
+        assertThat(client.awaitEnd(client.submit("true").getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
 
     @Test

@@ -34,7 +34,7 @@ class RegistrationHygieneIT {
 
     @BeforeEach
     void connect() {
-        client = TestClient.tls(grpc.port(), TlsControlPlaneInitializer.TLS.ca());
+        client = TestClient.mtls(grpc.port(), TlsControlPlaneInitializer.TLS);
     }
 
     @AfterEach
@@ -58,10 +58,10 @@ class RegistrationHygieneIT {
         assertThat(job.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         UUID workerId = UUID.fromString(job.getWorkerId());
         String guess = BootstrapTokens.newSecret();
-        // every agent of the tests comes from 127.0.0.1: earlier failures in the window count too
+        // from loopback, failures count per claimed worker: someone guessing this worker's token
         int refused = 0;
         Status.Code answer;
-        while ((answer = RawAgent.register(client.channel(), UUID.randomUUID(), guess)) == Status.Code.UNAUTHENTICATED) {
+        while ((answer = RawAgent.register(client.channel(), workerId, guess)) == Status.Code.UNAUTHENTICATED) {
             refused++;
             assertThat(refused).as("refused one by one").isLessThanOrEqualTo(10);
         }

@@ -184,6 +184,29 @@ class ApiTokensIT extends ControlPlaneIT {
     }
 
     @Test
+    void aClientCannotTakeTheKeysOfTheServersOwnRuns() {
+        assertThatThrownBy(() -> client.jobs().submitJob(SubmitJobRequest.newBuilder()
+                .setIdempotencyKey("schedule:" + UUID.randomUUID() + ":1893456000").setSpec(quick()).build()))
+                .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("reserved");
+    }
+
+    @Test
+    void aTemplateRunKeyReusedWithOtherParametersIsRefused() {
+        String name = unique("keyed");
+        client.templates().createTemplate(hodei.v1.CreateTemplateRequest.newBuilder().setDefinition(
+                hodei.v1.TemplateDefinition.newBuilder().setName(name)
+                        .addParameters(hodei.v1.Parameter.newBuilder().setName("REGION").setType("string").setRequired(true))
+                        .setJob(quick())).build());
+        String key = unique("run-key");
+        java.util.function.Function<String, hodei.v1.RunTemplateRequest> run = region -> hodei.v1.RunTemplateRequest
+                .newBuilder().setTemplate(name).setIdempotencyKey(key).putParameters("REGION", region).build();
+        Job first = client.templates().runTemplate(run.apply("eu"));
+        assertThat(client.templates().runTemplate(run.apply("eu")).getId()).isEqualTo(first.getId());
+        assertThatThrownBy(() -> client.templates().runTemplate(run.apply("us")))
+                .hasMessageContaining("ALREADY_EXISTS").hasMessageContaining(first.getId());
+    }
+
+    @Test
     void badTokenRequestsAreRefusedWithTheFieldNamed() {
         assertThatThrownBy(() -> client.tokens().createToken(CreateTokenRequest.newBuilder().setName("Bad Name")
                 .setRole(Role.ROLE_VIEWER).addNamespaces("default").build())).hasMessageContaining("name:");

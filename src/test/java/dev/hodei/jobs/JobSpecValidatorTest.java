@@ -157,4 +157,13 @@ class JobSpecValidatorTest {
         assertThat(JobStore.backoffMs(Long.MAX_VALUE / 2, Long.MAX_VALUE, 21)).isEqualTo(Long.MAX_VALUE);
         assertThat(JobStore.backoffMs(3_600_000, 3_600_000, Integer.MAX_VALUE)).isEqualTo(3_600_000);
     }
+
+    @Test
+    void loaderVariablesAreRefusedSoNoJobRunsCodeBeforeItsUserIsSet() {
+        assertThat(validator.violations(JobSpec.newBuilder().setShell("true").putEnv("LD_PRELOAD", "/tmp/x.so")
+                .putEnv("GCONV_PATH", "/tmp").putEnv("LDX", "fine").build(), ""))
+                .anyMatch(m -> m.startsWith("spec.env: LD_PRELOAD is not allowed"))
+                .anyMatch(m -> m.startsWith("spec.env: GCONV_PATH is not allowed"))
+                .noneMatch(m -> m.contains("LDX"));
+    }
 }

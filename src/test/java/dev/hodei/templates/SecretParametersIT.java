@@ -62,15 +62,16 @@ class SecretParametersIT extends ControlPlaneIT {
         String secret = "s3cr3t-" + UUID.randomUUID();
         String scheduleSecret = "sched-" + UUID.randomUUID();
         String name = "secretive-" + UUID.randomUUID().toString().substring(0, 8);
+        JobSpec job = JobSpec.newBuilder()
+                .setShell("echo \"token=${TOKEN} region=${REGION}\"; echo \"auth=$API_AUTH\" >&2;"
+                        + " printf %s \"$TOKEN\" | sha256sum")
+                .putEnv("API_AUTH", "Bearer ${TOKEN}")
+                .putLabels("suite", name).build();
         client.templates().createTemplate(CreateTemplateRequest.newBuilder().setDefinition(TemplateDefinition.newBuilder()
                 .setName(name)
                 .addParameters(Parameter.newBuilder().setName("TOKEN").setType("secret").setRequired(true))
                 .addParameters(Parameter.newBuilder().setName("REGION").setType("string").setDefaultValue("eu"))
-                .setJob(JobSpec.newBuilder()
-                        .setShell("echo \"token=${TOKEN} region=${REGION}\"; echo \"auth=$API_AUTH\" >&2;"
-                                + " printf %s \"$TOKEN\" | sha256sum")
-                        .putEnv("API_AUTH", "Bearer ${TOKEN}")
-                        .putLabels("suite", name)))
+                .setJob(job))
                 .build());
 
         Job run = client.templates().runTemplate(RunTemplateRequest.newBuilder().setTemplate(name)
@@ -122,7 +123,7 @@ class SecretParametersIT extends ControlPlaneIT {
                 .setDefinition(TemplateDefinition.newBuilder()
                         .addParameters(Parameter.newBuilder().setName("TOKEN").setType("number").setRequired(true))
                         .addParameters(Parameter.newBuilder().setName("REGION").setType("string").setDefaultValue("eu"))
-                        .setJob(JobSpec.newBuilder().setShell("echo \"${TOKEN}\"").putLabels("suite", name)))
+                        .setJob(job))
                 .build());
         List<String> errors = new ArrayList<>();
         for (ThrowingCallable call : List.<ThrowingCallable>of(
@@ -140,6 +141,19 @@ class SecretParametersIT extends ControlPlaneIT {
                 .build()).getStatusReason();
         assertThat(reason).contains("parameters.TOKEN: its value was a secret");
         errors.add(reason);
+
+        // secret again, but the job now prints it another way: a retry must not hand the run's secret
+        // to a command other than the one it was given for
+        client.templates().updateTemplate(UpdateTemplateRequest.newBuilder().setTemplate(name)
+                .setDefinition(TemplateDefinition.newBuilder()
+                        .addParameters(Parameter.newBuilder().setName("TOKEN").setType("secret").setRequired(true))
+                        .setJob(job.toBuilder().setShell("printf %s \"$TOKEN\" | base64")))
+                .build());
+        StatusRuntimeException changed = catchThrowableOfType(StatusRuntimeException.class, () -> client.templates()
+                .retryRun(RetryRunRequest.newBuilder().setTemplate(name).setRunNumber(run.getRun().getRunNumber()).build()));
+        assertThat(changed.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(changed.getStatus().getDescription()).contains("job changed");
+        errors.add(changed.toString());
 
         // everything a client can read about these runs and schedules
         StringBuilder shownToClients = new StringBuilder(String.join("\n", errors));

@@ -54,6 +54,18 @@ public final class TestClient implements AutoCloseable {
         }
     }
 
+    /** TLS with the test CA's client certificate (mTLS), with the admin token. */
+    public static TestClient mtls(int port, TestTls tls) {
+        try {
+            return new TestClient(withToken(NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .sslContext(GrpcSslContexts.forClient().trustManager(tls.ca().toFile())
+                            .keyManager(tls.clientCert().toFile(), tls.clientKey().toFile()).build()),
+                    TestTokens.adminOf(port)).build());
+        } catch (SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ManagedChannelBuilder<?> withToken(ManagedChannelBuilder<?> b, String token) {
         return token == null ? b : b.intercept(bearer(token));
     }
