@@ -268,7 +268,10 @@ public class ProcessProvider implements WorkerProvider {
             // inside a Spring Boot jar the location is "file:/…/hodei.jar!/BOOT-INF/classes!/"
             int bang = path.indexOf('!');
             if (bang >= 0) path = path.substring(0, bang);
+            // Spring Boot 3.2+ names classes inside its jar "nested:/…/hodei.jar/!BOOT-INF/classes/!/"
+            if (path.startsWith("nested:")) path = path.substring("nested:".length());
             if (path.startsWith("file:")) path = path.substring(5);
+            if (path.endsWith("/")) path = path.substring(0, path.length() - 1);
             // target/classes (a build) or the jar's folder (an install): the agent jar sits beside either
             return Optional.ofNullable(Path.of(path).getParent());
         } catch (RuntimeException e) {
