@@ -43,7 +43,8 @@ ALTER TABLE templates
     ADD COLUMN updated_by text;
 
 -- A schedule is in its template's namespace; its runs are submitted in its creator's name.
-ALTER TABLE schedules ADD COLUMN created_by text;
+-- secrets_version: the template version its secret parameters were given for; they go to no other job.
+ALTER TABLE schedules ADD COLUMN created_by text, ADD COLUMN secrets_version int;
 
 -- Agents' refused registrations (auth_events) are part of the audit admins read.
 CREATE FUNCTION auth_events_to_audit_log() RETURNS trigger LANGUAGE plpgsql AS $$

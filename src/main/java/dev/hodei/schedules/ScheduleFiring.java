@@ -50,7 +50,7 @@ public class ScheduleFiring {
 
     /** "Run now": a run outside the cron, keyed by nothing (each call is a run). */
     public JobStore.Submitted runNow(ScheduleStore.ScheduleRow s) {
-        return runs.run(s.templateId(), parameters(s), secretNames(s), new TemplateRuns.Trigger("SCHEDULE",
+        return runs.run(s.templateId(), parameters(s), secretNames(s), s.secretsVersion(), new TemplateRuns.Trigger("SCHEDULE",
                 "schedule " + s.name() + " (run now)", s.id(), null, s.createdBy()), null);
     }
 
@@ -104,7 +104,7 @@ public class ScheduleFiring {
         String outcome;
         String reason = null;
         try {
-            JobStore.Submitted run = runs.run(s.templateId(), parameters(s), secretNames(s),
+            JobStore.Submitted run = runs.run(s.templateId(), parameters(s), secretNames(s), s.secretsVersion(),
                     new TemplateRuns.Trigger("SCHEDULE", triggeredBy, s.id(), fireTime, s.createdBy()), key);
             outcome = run.created() ? "created" : "duplicate";
             if (run.created()) {

@@ -58,7 +58,7 @@ public class ScheduleRoutes {
 
     private void add(ScheduleStore.ScheduleRow s) throws Exception {
         CronSchedule cron = CronSchedule.parse(s.cron(), s.timeZone());
-        Instant before = Instant.now(); // fires from here on are the route's
+        Instant before = Instant.now(); // fires from about here on are the route's
         TemplatedRouteBuilder.builder(camel, "cron-schedule")
                 .routeId(routeId(s.id()))
                 .parameter("scheduleId", s.id().toString())
@@ -67,7 +67,10 @@ public class ScheduleRoutes {
                 .add();
         running.put(s.id(), signature(s));
         log.info("Schedule {} ({} {}) active", s.name(), s.cron(), s.timeZone());
-        firing.catchUp(s, before);
+        // Quartz fires the second it starts in too (its first fire is the first after start - 1 s):
+        // the catch-up stops just short of that, or both would claim the same fire time and the
+        // catch-up run would lose its "missed" trigger to the regular fire
+        firing.catchUp(s, before.minusMillis(999));
     }
 
     private void remove(UUID id) {

@@ -39,7 +39,7 @@ public class ScheduleStore {
                               String cron, String timeZone, Map<String, String> parameters, byte[] secretParameters,
                               boolean enabled, String misfirePolicy, int pauseAfterFailures, int consecutiveFailures,
                               String statusReason, Instant lastFireAt, Instant createdAt, Instant updatedAt,
-                              String namespace, String createdBy) {
+                              String namespace, String createdBy, Integer secretsVersion) {
 
         /** Should a cron route fire for it? */
         public boolean live() {
@@ -49,16 +49,19 @@ public class ScheduleStore {
 
     /** False when the name is taken. */
     public boolean create(UUID id, String name, UUID templateId, String cron, String timeZone, Map<String, String> params,
-                          byte[] secretParams, String misfirePolicy, int pauseAfterFailures, String createdBy) {
+                          byte[] secretParams, String misfirePolicy, int pauseAfterFailures, String createdBy,
+                          int secretsVersion) {
         return jdbc.update("""
                 INSERT INTO schedules (id, name, template_id, cron, time_zone, parameters, secret_parameters,
-                                       misfire_policy, pause_after_failures, created_by)
-                VALUES (:id, :name, :template, :cron, :tz, CAST(:params AS jsonb), :secret, :policy, :pause, :by)
+                                       misfire_policy, pause_after_failures, created_by, secrets_version)
+                VALUES (:id, :name, :template, :cron, :tz, CAST(:params AS jsonb), :secret, :policy, :pause, :by,
+                        :secretsVersion)
                 ON CONFLICT (name) DO NOTHING""",
                 new MapSqlParameterSource("id", id).addValue("name", name).addValue("template", templateId)
                         .addValue("cron", cron).addValue("tz", timeZone).addValue("params", toJson(params))
                         .addValue("secret", secretParams, Types.BINARY).addValue("policy", misfirePolicy)
-                        .addValue("pause", pauseAfterFailures).addValue("by", createdBy, Types.VARCHAR)) == 1;
+                        .addValue("pause", pauseAfterFailures).addValue("by", createdBy, Types.VARCHAR)
+                        .addValue("secretsVersion", secretsVersion)) == 1;
     }
 
     /** By id or name. */
@@ -122,7 +125,7 @@ public class ScheduleStore {
                     rs.getInt("consecutive_failures"), rs.getString("status_reason"),
                     rs.getTimestamp("last_fire_at").toInstant(), rs.getTimestamp("created_at").toInstant(),
                     rs.getTimestamp("updated_at").toInstant(), rs.getString("template_namespace"),
-                    rs.getString("created_by"));
+                    rs.getString("created_by"), (Integer) rs.getObject("secrets_version"));
         } catch (JsonProcessingException e) {
             throw new SQLException("schedules.parameters is not a JSON object", e);
         }

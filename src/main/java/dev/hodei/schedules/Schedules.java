@@ -92,7 +92,7 @@ public class Schedules {
         UUID id = UUID.randomUUID();
         if (!store.create(id, r.getName(), t.id(), cron.expression(), cron.zone().getId(), plain,
                 cipher.seal(secret, SecretCipher.forSchedule(id)),
-                policy, r.getPauseAfterFailures(), caller.name())) {
+                policy, r.getPauseAfterFailures(), caller.name(), t.latestVersion())) {
             throw Status.ALREADY_EXISTS.withDescription("name: a schedule named " + r.getName() + " exists").asRuntimeException();
         }
         routes.sync();

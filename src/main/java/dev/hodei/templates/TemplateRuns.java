@@ -66,6 +66,18 @@ public class TemplateRuns {
      */
     public JobStore.Submitted run(UUID templateId, Map<String, String> parameters, Set<String> wereSecret,
                                   Trigger trigger, String idempotencyKey) {
+        return run(templateId, parameters, wereSecret, null, trigger, idempotencyKey);
+    }
+
+    /**
+     * As above, for secret values given earlier ({@code wereSecret}) for the template's version
+     * {@code secretsFor} (a run being retried, a schedule): they go only to the job they were given
+     * for, so the run is refused (FAILED_PRECONDITION) when the template's job changed since. An
+     * operator who edits the command must not receive another person's secret by retrying their
+     * run or waiting for their schedule.
+     */
+    public JobStore.Submitted run(UUID templateId, Map<String, String> parameters, Set<String> wereSecret,
+                                  Integer secretsFor, Trigger trigger, String idempotencyKey) {
         JobStore.Submitted s = tx.execute(status -> {
             TemplateStore.TemplateRow t = templates.lock(templateId).orElseThrow(() ->
                     Status.NOT_FOUND.withDescription("no template " + templateId).asRuntimeException());
@@ -84,6 +96,13 @@ public class TemplateRuns {
                         + t.status().toLowerCase() + "; enable it to run it").asRuntimeException();
             }
             TemplateDefinition def = templates.definition(t.id(), t.latestVersion()).orElseThrow();
+            if (secretsFor != null && !wereSecret.isEmpty() && secretsFor != t.latestVersion()
+                    && !templates.definition(t.id(), secretsFor).map(TemplateDefinition::getJob).orElse(null)
+                            .equals(def.getJob())) {
+                throw Status.FAILED_PRECONDITION.withDescription("template " + t.name() + ": its job changed since "
+                        + "version " + secretsFor + ", for which the secret parameters were given (now version "
+                        + t.latestVersion() + "); give the secrets anew (a new run or a new schedule)").asRuntimeException();
+            }
             TemplateParameters.Resolved resolved;
             try {
                 resolved = TemplateParameters.resolve(def, parameters, wereSecret);
@@ -129,13 +148,6 @@ public class TemplateRuns {
         // on the current version: parameters it no longer declares are left out
         TemplateStore.TemplateRow now = templates.find(templateId.toString()).orElseThrow();
         TemplateDefinition currentDef = templates.definition(templateId, now.latestVersion()).orElseThrow();
-        if (!secrets.isEmpty() && !currentDef.getJob().equals(def.getJob())) {
-            // secrets go only to the command they were given for: an operator who changed it must
-            // not receive another person's secret by retrying their run
-            throw Status.FAILED_PRECONDITION.withDescription("run " + runNumber + " was given secret parameters and the "
-                    + "template's job changed since (version " + earlier.run().getTemplateVersion() + " -> "
-                    + now.latestVersion() + "); run it anew with its secrets").asRuntimeException();
-        }
         Set<String> current = new HashSet<>();
         currentDef.getParametersList().forEach(p -> current.add(p.getName()));
         Map<String, String> parameters = new HashMap<>();
@@ -149,6 +161,7 @@ public class TemplateRuns {
             if (secret) wereSecret.add(p.getName());
         }
         String who = "retry of run " + runNumber + (by == null || by.isEmpty() ? "" : " by " + by);
-        return run(templateId, parameters, wereSecret, Trigger.of("RETRY", who, principal), null);
+        return run(templateId, parameters, wereSecret, earlier.run().getTemplateVersion(),
+                Trigger.of("RETRY", who, principal), null);
     }
 }

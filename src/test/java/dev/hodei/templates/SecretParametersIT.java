@@ -154,6 +154,11 @@ class SecretParametersIT extends ControlPlaneIT {
         assertThat(changed.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(changed.getStatus().getDescription()).contains("job changed");
         errors.add(changed.toString());
+        StatusRuntimeException scheduleChanged = catchThrowableOfType(StatusRuntimeException.class, () -> client
+                .templates().runScheduleNow(RunScheduleNowRequest.newBuilder().setSchedule(schedule.getId()).build()));
+        assertThat(scheduleChanged.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(scheduleChanged.getStatus().getDescription()).contains("job changed");
+        errors.add(scheduleChanged.toString());
 
         // everything a client can read about these runs and schedules
         StringBuilder shownToClients = new StringBuilder(String.join("\n", errors));
