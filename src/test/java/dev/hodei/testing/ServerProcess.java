@@ -106,7 +106,16 @@ public final class ServerProcess implements AutoCloseable {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
         }
-        Eventually.within(Duration.ofSeconds(20), "no process left on " + home, () -> ProcessHandle.allProcesses()
-                .noneMatch(p -> p.info().commandLine().orElse("").contains(home.toString())));
+        try {
+            Eventually.within(Duration.ofSeconds(20), "no process left on " + home, () -> leftOn(home).isEmpty());
+        } finally {
+            // a failed check still leaves the machine clean (its PostgreSQL, say)
+            leftOn(home).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static java.util.List<ProcessHandle> leftOn(Path home) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(home.toString()))
+                .toList();
     }
 }
