@@ -3,7 +3,7 @@ package dev.hodei.jobs;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** A job's state as stored in {@code jobs.state}; see design.md §4 for the machine. */
+/** A job's state as stored in {@code jobs.state}; README.md, "How a job travels", draws the machine. */
 public enum JobState {
     PENDING, ASSIGNED, PROVISIONING, RUNNING, SUCCEEDED, FAILED, CANCELLED, TIMED_OUT;
 

@@ -23,7 +23,7 @@ public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec,
         return env;
     }
 
-    /** The labels every provider resource carries (design.md §5). */
+    /** The labels every provider resource carries; the GC finds its resources by them. */
     public Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("hodei.managed", "true");

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Where ephemeral workers run. Implementations label every resource they make (design.md §5)
+ * Where ephemeral workers run. Implementations label every resource they make ({@link WorkerLaunch#labels()})
  * so that {@link #list()} finds them again after a crash.
  */
 public interface WorkerProvider {

@@ -1,6 +1,6 @@
 package dev.hodei.workers;
 
-/** A worker's state as stored in {@code workers.state}; design.md §4. */
+/** A worker's state as stored in {@code workers.state}. */
 public enum WorkerState {
     PROVISIONING, READY, BUSY, TERMINATED
 }

@@ -34,7 +34,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * Workers as Docker containers: {@code hodei-worker-<worker id>}, labelled (design.md §5), with
+ * Workers as Docker containers: {@code hodei-worker-<worker id>}, labelled ({@link WorkerLaunch#labels()}), with
  * the job's cpu/memory limits and host networking, as a non-root user with no capabilities. The full container ID is recorded before
  * the container starts, so the agent can never register ahead of it. Destroy is a forced
  * remove: the job's result is already stored when it happens.

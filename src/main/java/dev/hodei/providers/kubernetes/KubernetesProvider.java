@@ -240,7 +240,7 @@ public class KubernetesProvider implements WorkerProvider {
         return data;
     }
 
-    /** Labels of design.md §5; hodei.created-at is not a valid label value, so it is an annotation. */
+    /** The labels of {@link WorkerLaunch#labels()}; hodei.created-at is not a valid label value, so it is an annotation. */
     private static Map<String, String> labels(WorkerLaunch launch) {
         Map<String, String> labels = new HashMap<>(launch.labels());
         labels.remove("hodei.created-at");
