@@ -1,5 +1,6 @@
 package dev.hodei.auth;
 
+import dev.hodei.files.AtomicFile;
 import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,8 +8,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,11 +24,10 @@ public class LocalAdminToken {
     private static final Logger log = LoggerFactory.getLogger(LocalAdminToken.class);
     public static final String FILE = "admin.token";
 
-    private final Path file;
     private final String secret;
 
     public LocalAdminToken(ApiTokens tokens, HodeiProperties props) {
-        this.file = props.home().toAbsolutePath().resolve(FILE);
+        Path file = props.home().toAbsolutePath().resolve(FILE);
         String existing = read(file);
         if (existing != null && tokens.authenticate(existing).filter(t -> t.role() == Role.ADMIN).isPresent()) {
             this.secret = existing;
@@ -45,10 +43,6 @@ public class LocalAdminToken {
 
     public String secret() {
         return secret;
-    }
-
-    public Path file() {
-        return file;
     }
 
     /** One per home and host, so control planes sharing a database each keep their own. */
@@ -70,14 +64,9 @@ public class LocalAdminToken {
         }
     }
 
-    /** Created 0600 under a temporary name and moved into place: never readable by anyone else. */
     static void write(Path file, String content) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".admin-token-", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, content + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.writePrivate(file, content + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the admin token to " + file, e);
         }

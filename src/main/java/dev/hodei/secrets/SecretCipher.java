@@ -2,6 +2,7 @@ package dev.hodei.secrets;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hodei.files.AtomicFile;
 import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -136,17 +135,8 @@ public class SecretCipher {
             KeyGenerator gen = KeyGenerator.getInstance("AES");
             gen.init(256);
             SecretKey created = gen.generateKey();
-            // owner-only from its first byte: created 0600 (never chmod-ed after), renamed into place whole
-            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-            FileAttribute<?>[] attrs = posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                    : new FileAttribute<?>[0];
-            Path tmp = Files.createTempFile(dir, ".secrets.key", ".tmp", attrs);
-            try {
-                Files.writeString(tmp, Base64.getEncoder().encodeToString(created.getEncoded()) + "\n");
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            // owner-only from its first byte (never chmod-ed after), renamed into place whole
+            AtomicFile.writePrivate(file, Base64.getEncoder().encodeToString(created.getEncoded()) + "\n");
             return created;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the secrets key " + file, e);

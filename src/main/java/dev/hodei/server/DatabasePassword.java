@@ -1,10 +1,9 @@
 package dev.hodei.server;
 
+import dev.hodei.files.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -24,18 +23,10 @@ final class DatabasePassword {
     static Path ensure(Path home) throws IOException {
         Path file = home.resolve(FILE);
         if (Files.exists(file)) return file;
-        Files.createDirectories(home);
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
-        Path partial = Files.createTempFile(home, FILE, ".partial",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            // one line, no newline: initdb --pwfile reads the first line as it is
-            Files.writeString(partial, HexFormat.of().formatHex(random));
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
+        // one line, no newline: initdb --pwfile reads the first line as it is
+        AtomicFile.writePrivate(file, HexFormat.of().formatHex(random));
         return file;
     }
 

@@ -1,14 +1,12 @@
 package dev.hodei.tls;
 
+import dev.hodei.files.AtomicFile;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -181,22 +179,16 @@ public final class LocalCertificateAuthority {
     }
 
     private static void writePublic(Path file, String content) {
-        write(file, content, "rw-r--r--");
+        write(file, content, AtomicFile.WORLD_READABLE);
     }
 
     private static void writePrivate(Path file, String content) {
-        write(file, content, "rw-------");
+        write(file, content, AtomicFile.OWNER_ONLY);
     }
 
-    /** A temp file created with its final permissions, then moved into place: never readable by others. */
     private static void write(Path file, String content, String permissions) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".tmp-", ".pem",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
-            Files.writeString(tmp, content);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFile.write(file, content, permissions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
