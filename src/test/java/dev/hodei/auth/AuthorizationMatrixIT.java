@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Message;
 import dev.hodei.testing.ControlPlaneIT;
+import dev.hodei.testing.RawAgent;
 import dev.hodei.testing.TestClient;
-import hodei.v1.AgentMessage;
 import hodei.v1.AuditServiceGrpc;
 import hodei.v1.CancelJobRequest;
 import hodei.v1.CreateScheduleRequest;
@@ -25,13 +25,11 @@ import hodei.v1.ListSchedulesRequest;
 import hodei.v1.ListTemplatesRequest;
 import hodei.v1.ListTokensRequest;
 import hodei.v1.NextFireTimesRequest;
-import hodei.v1.Register;
 import hodei.v1.RetryRunRequest;
 import hodei.v1.RevokeTokenRequest;
 import hodei.v1.Role;
 import hodei.v1.RunScheduleNowRequest;
 import hodei.v1.RunTemplateRequest;
-import hodei.v1.ServerMessage;
 import hodei.v1.SetScheduleEnabledRequest;
 import hodei.v1.SetTemplateStatusRequest;
 import hodei.v1.StreamLogsRequest;
@@ -50,13 +48,11 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
@@ -202,7 +198,10 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
     /** Calls {@code rpc} as {@code who} with a valid request for the fixtures; returns the status code. */
     private Status.Code call(String rpc, Who who) {
         try (TestClient c = new TestClient(grpc.port(), tokens.get(who))) {
-            if (rpc.equals(WorkerAgentServiceGrpc.getConnectMethod().getFullMethodName())) return connect(c);
+            // the agents' stream: a made-up one-time token is refused whatever bearer token comes with it
+            if (rpc.equals(WorkerAgentServiceGrpc.getConnectMethod().getFullMethodName())) {
+                return RawAgent.register(c.channel(), UUID.randomUUID(), "not-a-real-otp");
+            }
             Supplier<Message> request = requests().get(rpc);
             assertThat(request).as("a request for " + rpc).isNotNull();
             MethodDescriptor<Message, Message> method = method(rpc);
@@ -216,34 +215,6 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
-        }
-    }
-
-    /** The agents' stream: a Register with a made-up one-time token is refused whatever bearer token comes with it. */
-    private static Status.Code connect(TestClient c) {
-        CompletableFuture<Status.Code> end = new CompletableFuture<>();
-        StreamObserver<AgentMessage> out = WorkerAgentServiceGrpc.newStub(c.channel()).connect(new StreamObserver<>() {
-            @Override
-            public void onNext(ServerMessage m) {
-                end.complete(Status.Code.OK);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                end.complete(Status.fromThrowable(t).getCode());
-            }
-
-            @Override
-            public void onCompleted() {
-                end.complete(Status.Code.OK);
-            }
-        });
-        out.onNext(AgentMessage.newBuilder().setRegister(Register.newBuilder().setWorkerId(UUID.randomUUID().toString())
-                .setOtpToken("not-a-real-otp")).build());
-        try {
-            return end.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no answer to Register", e);
         }
     }
 

@@ -3,24 +3,18 @@ package dev.hodei.workers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hodei.testing.ControlPlaneIT;
+import dev.hodei.testing.RawAgent;
 import dev.hodei.testing.Eventually;
 import dev.hodei.testing.TokenScan;
-import hodei.v1.AgentMessage;
 import hodei.v1.Job;
 import hodei.v1.JobState;
-import hodei.v1.Register;
-import hodei.v1.ServerMessage;
-import hodei.v1.WorkerAgentServiceGrpc;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -96,35 +90,7 @@ class JitRegistrationIT extends ControlPlaneIT {
         assertThat(hash).matches("[0-9a-f]{64}");
     }
 
-    /** Registers over a fresh stream and returns how the server answered. */
     private Status.Code register(UUID workerId, String otp) {
-        CompletableFuture<Status.Code> answer = new CompletableFuture<>();
-        StreamObserver<AgentMessage> requests = WorkerAgentServiceGrpc.newStub(client.channel())
-                .connect(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ServerMessage m) {
-                        if (m.hasRegistered()) answer.complete(Status.Code.OK);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.complete(Status.fromThrowable(t).getCode());
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.complete(Status.Code.OK);
-                    }
-                });
-        requests.onNext(AgentMessage.newBuilder().setRegister(Register.newBuilder()
-                .setWorkerId(workerId.toString()).setOtpToken(otp)).build());
-        try {
-            return answer.get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no answer to the registration", e);
-        } finally {
-            requests.onCompleted();
-        }
+        return RawAgent.register(client.channel(), workerId, otp);
     }
-
 }
