@@ -1,5 +1,6 @@
 package dev.hodei.auth;
 
+import dev.hodei.server.PageSize;
 import dev.hodei.server.UnaryResponse;
 import hodei.v1.AuditEntry;
 import hodei.v1.AuditServiceGrpc;
@@ -23,10 +24,7 @@ public class AuditApi extends AuditServiceGrpc.AuditServiceImplBase {
     @Override
     public void listAudit(ListAuditRequest request, StreamObserver<ListAuditResponse> response) {
         UnaryResponse.send(response, () -> {
-            int size = request.getPageSize() == 0 ? 50 : request.getPageSize();
-            if (size < 0 || size > 500) {
-                throw Status.INVALID_ARGUMENT.withDescription("page_size: must be between 1 and 500").asRuntimeException();
-            }
+            int size = PageSize.of(request.getPageSize());
             if (request.getBeforeId() < 0) {
                 throw Status.INVALID_ARGUMENT.withDescription("before_id: must not be negative").asRuntimeException();
             }

@@ -17,11 +17,6 @@ public record Caller(UUID tokenId, String name, Role role, Set<String> namespace
     public static final String DEFAULT_NAMESPACE = "default";
     static final Context.Key<Caller> KEY = Context.key("hodei-caller");
 
-    /** The server itself (schedules, integrators' routes): every permission, every namespace. */
-    public static Caller system(String name) {
-        return new Caller(null, name, Role.ADMIN, Set.of(ALL_NAMESPACES));
-    }
-
     /** The caller of the current call. */
     public static Caller current() {
         Caller c = KEY.get();

@@ -5,6 +5,7 @@ import dev.hodei.auth.Namespaces;
 import dev.hodei.auth.Permission;
 import dev.hodei.logs.JobLogStore;
 import dev.hodei.server.ClientText;
+import dev.hodei.server.PageSize;
 import dev.hodei.server.UnaryResponse;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
@@ -100,10 +101,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     @Override
     public void listJobs(ListJobsRequest request, StreamObserver<ListJobsResponse> response) {
         UnaryResponse.send(response, () -> {
-            int size = request.getPageSize() == 0 ? 50 : request.getPageSize();
-            if (size < 0 || size > 500) {
-                throw Status.INVALID_ARGUMENT.withDescription("page_size: must be between 1 and 500").asRuntimeException();
-            }
+            int size = PageSize.of(request.getPageSize());
             Instant afterTs = null;
             UUID afterId = null;
             if (!request.getPageToken().isEmpty()) {

@@ -9,6 +9,7 @@ import dev.hodei.jobs.Labels;
 import dev.hodei.server.ClientText;
 import dev.hodei.schedules.ScheduleStore;
 import dev.hodei.schedules.Schedules;
+import dev.hodei.server.PageSize;
 import dev.hodei.server.UnaryResponse;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
@@ -131,7 +132,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void listTemplates(ListTemplatesRequest request, StreamObserver<ListTemplatesResponse> response) {
         UnaryResponse.send(response, () -> {
-            int size = pageSize(request.getPageSize());
+            int size = PageSize.of(request.getPageSize());
             if (request.getStatusesList().contains(TemplateStatus.UNRECOGNIZED)) {
                 throw Status.INVALID_ARGUMENT.withDescription("statuses: give ACTIVE, DISABLED or ARCHIVED").asRuntimeException();
             }
@@ -227,7 +228,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
         UnaryResponse.send(response, () -> {
             TemplateStore.TemplateRow t = existing(request.getTemplate(), Permission.READ);
-            int size = pageSize(request.getPageSize());
+            int size = PageSize.of(request.getPageSize());
             long before = 0;
             if (!request.getPageToken().isEmpty()) {
                 try {
@@ -352,13 +353,6 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                 .setCreatedBy(t.createdBy() == null ? "" : t.createdBy())
                 .setUpdatedBy(t.updatedBy() == null ? "" : t.updatedBy())
                 .build();
-    }
-
-    private static int pageSize(int requested) {
-        if (requested < 0 || requested > 500) {
-            throw Status.INVALID_ARGUMENT.withDescription("page_size: must be between 1 and 500").asRuntimeException();
-        }
-        return requested == 0 ? 50 : requested;
     }
 
     private static byte[] decode(String token) {
