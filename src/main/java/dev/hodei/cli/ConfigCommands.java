@@ -65,7 +65,7 @@ class ConfigCommands {
             System.out.printf("%-2s %-20s %-32s %-10s %s%n", "", "NAME", "SERVER", "TLS", "NAMESPACE");
             for (ClientConfig.Context c : config.contexts) {
                 System.out.printf("%-2s %-20s %-32s %-10s %s%n", c.name.equals(config.currentContext) ? "*" : "",
-                        c.name, c.server, c.caFile == null ? "no" : "yes", c.namespace == null ? "" : c.namespace);
+                        c.name, c.server, c.caFile != null ? "ca-file" : ServerAddress.isLocal(c.server) ? "no" : "system CAs", c.namespace == null ? "" : c.namespace);
             }
             return 0;
         }
