@@ -5,11 +5,20 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import java.util.function.Consumer;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import java.time.Clock;
 
 /** The control plane: gRPC API, Camel lifecycle routes, PostgreSQL. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class HodeiServer {
+
+    /** What deadlines are measured with; tests replace it to move time on without waiting. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
 
     public static ConfigurableApplicationContext start(String... args) {
         return start(ctx -> {}, args);

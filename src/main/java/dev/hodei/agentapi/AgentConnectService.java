@@ -1,11 +1,13 @@
 package dev.hodei.agentapi;
 
-import dev.hodei.logs.JobLogStore;
+import dev.hodei.jobs.JobLogStore;
+import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.AuthEvents;
 import dev.hodei.workers.FailedRegistrations;
 import dev.hodei.workers.JitRegistration;
 import dev.hodei.workers.RegistrationRefused;
+import dev.hodei.workers.WorkerGateway;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.AgentMessage;
 import hodei.v1.Register;
@@ -15,12 +17,10 @@ import hodei.v1.WorkerAgentServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.annotation.PreDestroy;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -44,7 +44,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
     private final JitRegistration registration;
     private final WorkerStore workers;
     private final WorkerGateway gateway;
-    private final ProducerTemplate camel;
+    private final LifecycleRoutes routes;
     private final HodeiProperties props;
     private final JobLogStore logs;
     private final FailedRegistrations failures;
@@ -56,7 +56,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
     });
 
     public AgentConnectService(JitRegistration registration, WorkerStore workers, WorkerGateway gateway,
-                               ProducerTemplate camel, HodeiProperties props, JobLogStore logs,
+                               LifecycleRoutes routes, HodeiProperties props, JobLogStore logs,
                                FailedRegistrations failures, AuthEvents events) {
         this.logs = logs;
         this.failures = failures;
@@ -65,7 +65,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         this.registration = registration;
         this.workers = workers;
         this.gateway = gateway;
-        this.camel = camel;
+        this.routes = routes;
         this.props = props;
     }
 
@@ -120,12 +120,11 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                 stream.onError(Status.FAILED_PRECONDITION.withDescription("register first").asRuntimeException());
                 return;
             }
-            Map<String, Object> headers = Map.of("workerId", workerId);
             try {
                 switch (message.getKindCase()) {
                     case HEARTBEAT -> workers.heartbeat(workerId); // not a lifecycle step: kept out of the routes
-                    case LOGS -> camel.sendBodyAndHeaders("direct:job-logs", message.getLogs(), headers);
-                    case RESULT -> camel.sendBodyAndHeaders("direct:job-result", message.getResult(), headers);
+                    case LOGS -> routes.jobLogs(workerId, message.getLogs());
+                    case RESULT -> routes.jobResult(workerId, message.getResult());
                     default -> { }
                 }
             } catch (RuntimeException e) {
@@ -184,8 +183,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                     .setLogsStored(accepted.resumed() ? logs.chunksStored(accepted.jobId(), id) : 0)).build());
             log.info("Worker {} registered for job {}{}", id, accepted.jobId(), accepted.resumed() ? " (resumed)" : "");
             if (!accepted.resumed()) {
-                camel.asyncRequestBodyAndHeaders("direct:worker-registered", null,
-                        Map.of("workerId", id, "jobId", accepted.jobId()));
+                routes.workerRegistered(id, accepted.jobId());
             }
         }
 

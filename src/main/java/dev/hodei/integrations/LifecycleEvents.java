@@ -1,6 +1,10 @@
 package dev.hodei.integrations;
 
 import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobState;
+import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobTransitioned;
+import dev.hodei.workers.WorkerDestroyed;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,6 +14,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Publishes job lifecycle events for integrators' routes (docs/integrators.md). Any number of
@@ -21,20 +26,36 @@ public class LifecycleEvents {
 
     /** The URI integrators consume. */
     public static final String CONSUMER_URI = "seda:hodei-job-events?multipleConsumers=true";
-    /** The queue of route {@code schedule-run-finished}: ids of schedules whose run just ended. */
-    public static final String SCHEDULE_RUNS_URI = "seda:hodei-schedule-runs";
     static final String PRODUCER_URI = CONSUMER_URI + "&discardIfNoConsumers=true&discardWhenFull=true";
 
     private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
 
     private final ProducerTemplate camel;
+    private final JobStore jobs;
 
-    public LifecycleEvents(ProducerTemplate camel) {
+    public LifecycleEvents(ProducerTemplate camel, JobStore jobs) {
         this.camel = camel;
+        this.jobs = jobs;
     }
 
-    /** {@code job-submitted}, {@code job-started} or {@code job-finished}. */
-    public void job(String event, JobRecord job) {
+    /**
+     * {@code job-submitted}, {@code job-started} or {@code job-finished}; inside a transaction (a
+     * template run) once it is committed.
+     */
+    @TransactionalEventListener(fallbackExecution = true)
+    public void jobChanged(JobTransitioned change) {
+        String event = change.from() == null ? "job-submitted"
+                : change.to() == JobState.RUNNING ? "job-started"
+                : change.to().isTerminal() ? "job-finished" : null;
+        if (event == null) return;
+        try {
+            jobs.find(change.jobId()).ifPresent(job -> job(event, job));
+        } catch (RuntimeException e) {
+            log.debug("Lifecycle event not published: {}", e.toString());
+        }
+    }
+
+    private void job(String event, JobRecord job) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", event);
         body.put("jobId", job.id().toString());
@@ -61,19 +82,23 @@ public class LifecycleEvents {
         if (job.run() != null) headers.put("hodeiTemplate", job.run().getTemplateName());
         if (job.run() != null && !job.run().getScheduleId().isEmpty()) {
             headers.put("hodeiScheduleId", job.run().getScheduleId());
-            if (event.equals("job-finished")) scheduleRunFinished(job.run().getScheduleId());
         }
         publish(body, headers);
     }
 
     /** {@code worker-destroyed}, with the reason (immediate, gc-lost, …). */
-    public void workerDestroyed(UUID workerId, UUID jobId, String provider, String resourceId, String reason) {
+    @TransactionalEventListener(fallbackExecution = true)
+    public void workerDestroyed(WorkerDestroyed destroyed) {
+        UUID workerId = destroyed.workerId();
+        UUID jobId = destroyed.jobId();
+        String provider = destroyed.provider();
+        String reason = destroyed.reason().label();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("event", "worker-destroyed");
         body.put("workerId", workerId.toString());
         if (jobId != null) body.put("jobId", jobId.toString());
         body.put("provider", provider);
-        body.put("resourceId", resourceId);
+        body.put("resourceId", destroyed.resourceId());
         body.put("reason", reason);
         body.put("time", Instant.now().toString());
         Map<String, Object> headers = new HashMap<>();
@@ -83,19 +108,6 @@ public class LifecycleEvents {
         headers.put("hodeiProvider", provider);
         headers.put("hodeiDestroyReason", reason);
         publish(body, headers);
-    }
-
-    /**
-     * For the built-in route {@code schedule-run-finished}: its own queue, so the integrators' queue
-     * keeps only their consumers. Dropped when full; the schedule checks its failures before each
-     * fire anyway.
-     */
-    private void scheduleRunFinished(String scheduleId) {
-        try {
-            camel.sendBody(SCHEDULE_RUNS_URI + "?discardWhenFull=true", scheduleId);
-        } catch (RuntimeException e) {
-            log.debug("Scheduled run end not published: {}", e.toString());
-        }
     }
 
     private void publish(Map<String, Object> body, Map<String, Object> headers) {

@@ -3,7 +3,7 @@ package dev.hodei.jobs;
 import dev.hodei.auth.Caller;
 import dev.hodei.auth.Namespaces;
 import dev.hodei.auth.Permission;
-import dev.hodei.logs.JobLogStore;
+import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.ClientText;
 import dev.hodei.server.PageSize;
 import dev.hodei.server.UnaryResponse;
@@ -39,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
 /** The client API ({@code hodei.v1.JobService}). */
@@ -53,18 +52,18 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     private final JobLogStore logs;
     private final JobSignals signals;
     private final JobSubmission submission;
-    private final ProducerTemplate camel;
+    private final LifecycleRoutes routes;
     private final WorkerStore workers;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
 
     public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSubmission submission,
-                  ProducerTemplate camel, WorkerStore workers) {
+                  LifecycleRoutes routes, WorkerStore workers) {
         this.workers = workers;
         this.jobs = jobs;
         this.logs = logs;
         this.signals = signals;
         this.submission = submission;
-        this.camel = camel;
+        this.routes = routes;
     }
 
     @PreDestroy
@@ -145,8 +144,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             if (request.getReason().length() > 500) {
                 throw Status.INVALID_ARGUMENT.withDescription("reason: longer than 500 characters").asRuntimeException();
             }
-            camel.sendBodyAndHeaders("direct:cancel-job", request.getReason(),
-                    java.util.Map.of("jobId", job.id(), "principal", Caller.current().name()));
+            routes.cancelJob(job.id(), request.getReason(), Caller.current().name());
             return jobs.find(job.id()).orElseThrow().toProto();
         });
     }

@@ -3,6 +3,7 @@ package dev.hodei.jobs;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,6 +62,11 @@ public class JobSignals {
             return x;
         });
         return new Subscription(jobId, entry);
+    }
+
+    @EventListener
+    public void changed(JobTransitioned change) {
+        signal(change.jobId());
     }
 
     public void signal(UUID jobId) {

@@ -3,47 +3,32 @@ package dev.hodei.jobs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hodei.v1.JobSpec;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import dev.hodei.integrations.LifecycleEvents;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The {@code jobs} and {@code job_events} tables. Every state change is one guarded statement
- * ({@code WHERE state IN (expected)}) that also appends its event, so two routes can never both
- * move the same job.
+ * The {@code jobs} and {@code job_events} tables: submitting and reading jobs. State changes are
+ * {@link JobTransitions}'.
  */
 @Repository
 public class JobStore {
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper json;
-    private final MeterRegistry meters;
-    private final JobSignals signals;
-    private final LifecycleEvents events;
+    private final ApplicationEventPublisher publisher;
 
-    public JobStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json, MeterRegistry meters, JobSignals signals,
-                    LifecycleEvents events) {
-        this.events = events;
+    public JobStore(NamedParameterJdbcTemplate jdbc, ObjectMapper json, ApplicationEventPublisher publisher) {
         this.jdbc = jdbc;
         this.json = json;
-        this.meters = meters;
-        this.signals = signals;
-        Gauge.builder("hodei_job_queue_depth", this, JobStore::queueDepth)
-                .description("Jobs waiting to be claimed")
-                .register(meters);
+        this.publisher = publisher;
     }
 
     /** A job accepted by {@link JobStore#submit}; {@code created} is false when the idempotency key matched. */
@@ -118,10 +103,8 @@ public class JobStore {
                     SELECT id, NULL, 'PENDING', 0, 'submitted', :principal FROM ins)
                 SELECT count(*) FROM ins""", p, Integer.class);
         if (inserted != null && inserted == 1) {
-            countEntered(JobState.PENDING);
-            JobRecord job = find(id).orElseThrow();
-            afterCommit(() -> events.job("job-submitted", job));
-            return new Submitted(job, true);
+            publisher.publishEvent(new JobTransitioned(id, null, JobStateMachine.INITIAL, 0));
+            return new Submitted(find(id).orElseThrow(), true);
         }
         JobRecord existing = findByIdempotencyKey(origin.namespace(), key).orElseThrow();
         boolean sameRequest = run == null ? existing.run() == null && existing.spec().equals(spec)
@@ -136,20 +119,6 @@ public class JobStore {
                 + existing.namespace() + " by job " + existing.id() + " with a different request").asRuntimeException();
     }
 
-    /** Inside a transaction (a template run), listeners hear of the job once it is committed. */
-    private static void afterCommit(Runnable action) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            action.run();
-            return;
-        }
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                action.run();
-            }
-        });
-    }
-
     public Optional<JobRecord> findByIdempotencyKey(String namespace, String key) {
         return jdbc.query("SELECT * FROM jobs WHERE namespace = :ns AND idempotency_key = :key",
                 Map.of("ns", namespace, "key", key), JobRecord::map).stream().findFirst();
@@ -160,146 +129,34 @@ public class JobStore {
                 .stream().findFirst();
     }
 
-    /**
-     * Claims up to {@code limit} due PENDING jobs in one statement: FOR UPDATE SKIP LOCKED lets
-     * several control planes claim concurrently without ever taking the same job.
-     */
-    public List<JobRecord> claimPending(int limit) {
-        List<JobRecord> claimed = jdbc.query("""
-                WITH claimed AS (
-                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, agent_chunks = 0, updated_at = now()
-                    WHERE id IN (SELECT id FROM jobs
-                                 WHERE state = 'PENDING' AND not_before <= now()
-                                 ORDER BY priority DESC, created_at
-                                 FOR UPDATE SKIP LOCKED
-                                 LIMIT :limit)
-                    RETURNING *),
-                ev AS (
-                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
-                    SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM claimed)
-                SELECT * FROM claimed ORDER BY priority DESC, created_at""",
-                Map.of("limit", limit), JobRecord::map);
-        claimed.forEach(j -> countEntered(JobState.ASSIGNED));
-        return claimed;
+    /** Due PENDING jobs whose queue deadline passed by {@code now}. */
+    public List<UUID> pastQueueDeadline(Instant now) {
+        return jdbc.queryForList("SELECT id FROM jobs WHERE state = 'PENDING' AND queue_deadline < :now",
+                Map.of("now", java.sql.Timestamp.from(now)), UUID.class);
     }
 
-    /**
-     * Moves a job from one of {@code from} to {@code to}, appending the event, if and only if it is
-     * still in one of those states (and, when given, still on {@code attempt}).
-     *
-     * @param extraSet further {@code column = :param} assignments, e.g. {@code "exit_code = :exit"}
-     * @return the state it left, or empty when the guard did not match
-     */
-    public Optional<JobState> transition(UUID jobId, Collection<JobState> from, JobState to, String reason,
-                                         Integer attempt, String extraSet, Map<String, ?> params) {
-        MapSqlParameterSource p = new MapSqlParameterSource(new HashMap<>(params))
-                .addValue("principal", params.get("principal"), java.sql.Types.VARCHAR)
-                .addValue("id", jobId)
-                .addValue("from", from.stream().map(Enum::name).toList())
-                .addValue("to", to.name())
-                .addValue("reason", reason)
-                .addValue("attempt", attempt);
-        String sql = """
-                WITH prev AS (
-                    SELECT id, state FROM jobs
-                    WHERE id = :id AND state IN (:from) %s
-                    FOR UPDATE),
-                upd AS (
-                    UPDATE jobs j SET state = :to, updated_at = now() %s
-                    FROM prev WHERE j.id = prev.id
-                    RETURNING j.id, j.attempt, j.cancelled_by, prev.state AS from_state),
-                ev AS (
-                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
-                    SELECT id, from_state, :to, attempt, :reason,
-                           coalesce(:principal, CASE WHEN :to = 'CANCELLED' THEN cancelled_by END) FROM upd)
-                SELECT from_state FROM upd""".formatted(
-                attempt == null ? "" : "AND attempt = :attempt",
-                extraSet == null || extraSet.isBlank() ? "" : ", " + extraSet);
-        Optional<JobState> left = jdbc.queryForList(sql, p, String.class).stream().findFirst().map(JobState::valueOf);
-        left.ifPresent(s -> {
-            countEntered(to);
-            signals.signal(jobId);
-            if (to.isTerminal()) find(jobId).ifPresent(job -> events.job("job-finished", job));
-        });
-        return left;
+    /** Jobs ASSIGNED (claimed) and not moved on since {@code before}. */
+    public List<JobRecord> claimedBefore(Instant before) {
+        return jdbc.query("SELECT * FROM jobs WHERE state = 'ASSIGNED' AND updated_at < :before",
+                Map.of("before", java.sql.Timestamp.from(before)), JobRecord::map);
     }
 
-    public Optional<JobState> transition(UUID jobId, Collection<JobState> from, JobState to, String reason) {
-        return transition(jobId, from, to, reason, null, null, Map.of());
+    /** An integrator's provider policy sent the job elsewhere. */
+    public void reassignProvider(UUID jobId, String provider) {
+        jdbc.update("UPDATE jobs SET provider = :p WHERE id = :id", Map.of("p", provider, "id", jobId));
     }
 
-    /**
-     * Ends the current attempt with a retryable failure: back to PENDING with an exponential
-     * backoff while attempts remain, otherwise FAILED with {@code reason}. Extra assignments (e.g.
-     * the attempt's exit code) are applied either way.
-     */
-    public Optional<JobState> failAttempt(UUID jobId, int attempt, Collection<JobState> from, String reason,
-                                          Duration backoff, Duration backoffCap) {
-        JobRecord job = find(jobId).orElse(null);
-        if (job == null || job.attempt() != attempt || !from.contains(job.state())) return Optional.empty();
-        if (job.cancelRequested()) {
-            return transition(jobId, from, JobState.CANCELLED, "cancelled (" + reason + ")", attempt,
-                    "failure_reason = 'cancelled', finished_at = now()", Map.of());
-        }
-        if (attempt < job.maxAttempts()) {
-            long base = job.spec().getRetryBackoffMs() > 0 ? job.spec().getRetryBackoffMs() : backoff.toMillis();
-            long cap = job.spec().getRetryBackoffMaxMs() > 0 ? job.spec().getRetryBackoffMaxMs() : backoffCap.toMillis();
-            long delayMs = backoffMs(base, cap, attempt);
-            return transition(jobId, from, JobState.PENDING, reason + "; retrying (attempt " + (attempt + 1)
-                            + " of " + job.maxAttempts() + ")", attempt,
-                    "worker_id = NULL, failure_reason = :why, not_before = now() + make_interval(secs => :delay)",
-                    Map.of("why", reason, "delay", delayMs / 1000.0));
-        }
-        return transition(jobId, from, JobState.FAILED, reason, attempt,
-                "failure_reason = :why, finished_at = now()", Map.of("why", reason));
-    }
-
-    /**
-     * {@code base}·2^(attempt−1), at most {@code cap}: saturates instead of letting the shift wrap
-     * round to a negative or tiny delay, whatever the base (the server's setting is not bounded).
-     */
-    static long backoffMs(long base, long cap, int attempt) {
-        int shift = Math.max(0, Math.min(attempt - 1, 20));
-        long delay = base > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : base << shift;
-        return Math.max(0, Math.min(cap, delay));
-    }
-
-    /**
-     * Jobs claimed but never handed to a provider (the server died between the two, or scheduling
-     * failed) go back to the queue as a failed attempt.
-     */
-    public int releaseStuckAssigned(Duration after, Duration backoff, Duration backoffCap) {
-        List<JobRecord> stuck = jdbc.query("""
-                SELECT * FROM jobs WHERE state = 'ASSIGNED' AND updated_at < now() - make_interval(secs => :after)""",
-                Map.of("after", after.toMillis() / 1000.0), JobRecord::map);
-        stuck.forEach(j -> failAttempt(j.id(), j.attempt(), List.of(JobState.ASSIGNED),
-                "SCHEDULING_FAILED: claimed but never provisioned", backoff, backoffCap));
-        return stuck.size();
-    }
-
-    /** Fails the PENDING jobs whose queue deadline passed; returns how many. */
-    public int expireQueued() {
-        List<UUID> expired = jdbc.queryForList("""
-                SELECT id FROM jobs WHERE state = 'PENDING' AND queue_deadline < now()""", Map.of(), UUID.class);
-        int n = 0;
-        for (UUID id : expired) {
-            n += transition(id, List.of(JobState.PENDING), JobState.FAILED, "QUEUE_TIMEOUT: not started in time", null,
-                    "failure_reason = 'QUEUE_TIMEOUT: not started in time', finished_at = now()", Map.of()).isPresent() ? 1 : 0;
-        }
-        return n;
-    }
-
-    /** The first request's principal is kept: that is who cancelled it. */
+    /** The first request's principal is kept: that is who cancelled it. A finished job is left as it is. */
     public void markCancelRequested(UUID jobId, String principal) {
         jdbc.update("""
                 UPDATE jobs SET cancel_requested = true, updated_at = now(),
                        cancelled_by = CASE WHEN cancel_requested THEN cancelled_by ELSE :by END
-                WHERE id = :id""", new MapSqlParameterSource().addValue("id", jobId)
+                WHERE id = :id AND state NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT')""",
+                new MapSqlParameterSource().addValue("id", jobId)
                 .addValue("by", principal, java.sql.Types.VARCHAR));
     }
 
-    /** A filter and keyset position for {@link #list}. */
-    /** {@code namespaces}: null = all. */
+    /** A filter and keyset position for {@link #list}; {@code namespaces}: null = all. */
     public record ListQuery(Collection<JobState> states, Map<String, String> labels, int limit,
                             Instant afterCreatedAt, UUID afterId, Collection<String> namespaces) {
         public ListQuery(Collection<JobState> states, Map<String, String> labels, int limit, Instant afterCreatedAt,
@@ -340,15 +197,6 @@ public class JobStore {
                 (rs, i) -> new Event(rs.getLong("id"), rs.getObject("job_id", UUID.class), rs.getString("from_state"),
                         rs.getString("to_state"), rs.getInt("attempt"), rs.getString("reason"),
                         rs.getTimestamp("at").toInstant(), rs.getString("principal")));
-    }
-
-    private double queueDepth() {
-        Long n = jdbc.getJdbcTemplate().queryForObject("SELECT count(*) FROM jobs WHERE state = 'PENDING'", Long.class);
-        return n == null ? 0 : n;
-    }
-
-    private void countEntered(JobState state) {
-        meters.counter("hodei_jobs_total", "state", state.name()).increment();
     }
 
     private String toJson(Map<String, String> map) {

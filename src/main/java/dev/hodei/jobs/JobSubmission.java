@@ -5,7 +5,7 @@ import dev.hodei.server.HodeiProperties;
 import hodei.v1.JobSpec;
 import io.grpc.Status;
 import java.util.List;
-import org.apache.camel.ProducerTemplate;
+import dev.hodei.routes.LifecycleRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -22,13 +22,13 @@ public class JobSubmission {
     private final JobStore jobs;
     private final JobSpecValidator validator;
     private final HodeiProperties.Jobs defaults;
-    private final ProducerTemplate camel;
+    private final LifecycleRoutes routes;
 
-    public JobSubmission(JobStore jobs, JobSpecValidator validator, HodeiProperties props, ProducerTemplate camel) {
+    public JobSubmission(JobStore jobs, JobSpecValidator validator, HodeiProperties props, LifecycleRoutes routes) {
         this.jobs = jobs;
         this.validator = validator;
         this.defaults = props.jobs();
-        this.camel = camel;
+        this.routes = routes;
     }
 
     /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming each field at fault */
@@ -63,6 +63,6 @@ public class JobSubmission {
 
     /** The claimer does not wait for its next tick. */
     public void wake(JobStore.Submitted s) {
-        if (s.created()) camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", s.job().id());
+        if (s.created()) routes.jobSubmitted(s.job().id());
     }
 }

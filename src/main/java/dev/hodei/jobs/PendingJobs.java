@@ -4,19 +4,19 @@ import dev.hodei.server.HodeiProperties;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** Route {@code pending-jobs}: claims the next batch of due jobs. */
+/** Route {@code claim-jobs}: claims the next batch of due jobs. */
 @Component
 public class PendingJobs {
 
-    private final JobStore jobs;
+    private final JobTransitions transitions;
     private final HodeiProperties props;
 
-    public PendingJobs(JobStore jobs, HodeiProperties props) {
-        this.jobs = jobs;
+    public PendingJobs(JobTransitions transitions, HodeiProperties props) {
+        this.transitions = transitions;
         this.props = props;
     }
 
     public List<JobRecord> claim() {
-        return jobs.claimPending(props.jobs().claimBatchSize());
+        return transitions.claim(props.jobs().claimBatchSize());
     }
 }

@@ -7,6 +7,7 @@ import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobSpecValidator;
 import dev.hodei.jobs.Labels;
 import dev.hodei.server.ClientText;
+import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.schedules.ScheduleStore;
 import dev.hodei.schedules.Schedules;
 import dev.hodei.server.PageSize;
@@ -47,7 +48,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -68,17 +68,17 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     private final Schedules schedules;
     private final ScheduleStore scheduleStore;
     private final TransactionTemplate tx;
-    private final ProducerTemplate camel;
+    private final LifecycleRoutes routes;
 
     public TemplateApi(TemplateStore templates, TemplateRuns runs, JobSpecValidator jobValidator, Schedules schedules,
-                       ScheduleStore scheduleStore, TransactionTemplate tx, ProducerTemplate camel) {
+                       ScheduleStore scheduleStore, TransactionTemplate tx, LifecycleRoutes routes) {
         this.templates = templates;
         this.runs = runs;
         this.jobValidator = jobValidator;
         this.schedules = schedules;
         this.scheduleStore = scheduleStore;
         this.tx = tx;
-        this.camel = camel;
+        this.routes = routes;
     }
 
     @Override
@@ -186,8 +186,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                         + " still active; wait for them or delete with force (cancels them)").asRuntimeException();
             }
             for (UUID job : active) {
-                camel.sendBodyAndHeaders("direct:cancel-job", "template " + t.name() + " deleted",
-                        java.util.Map.of("jobId", job, "principal", Caller.current().name()));
+                routes.cancelJob(job, "template " + t.name() + " deleted", Caller.current().name());
             }
             templates.delete(t.id());
             schedulesChanged();
@@ -290,7 +289,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     }
 
     private void schedulesChanged() {
-        camel.asyncSend("direct:sync-schedules", e -> {});
+        routes.syncSchedules();
     }
 
     private static void checkTriggeredBy(String by) {

@@ -1,10 +1,8 @@
 package dev.hodei.workers;
 
-import dev.hodei.agentapi.WorkerGateway;
 import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
-import dev.hodei.integrations.LifecycleEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -13,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,19 +21,16 @@ import org.springframework.stereotype.Component;
 @Component
 public class WorkerDestruction {
 
-    /** The reason recorded when the completion route destroys a worker right after its job. */
-    public static final String IMMEDIATE = "immediate";
-
     private static final Logger log = LoggerFactory.getLogger(WorkerDestruction.class);
 
     private final WorkerStore workers;
     private final Providers providers;
     private final WorkerGateway gateway;
     private final MeterRegistry meters;
-    private final LifecycleEvents events;
+    private final ApplicationEventPublisher events;
 
     public WorkerDestruction(WorkerStore workers, Providers providers, WorkerGateway gateway,
-                             MeterRegistry meters, LifecycleEvents events) {
+                             MeterRegistry meters, ApplicationEventPublisher events) {
         this.events = events;
         this.workers = workers;
         this.providers = providers;
@@ -43,7 +39,7 @@ public class WorkerDestruction {
     }
 
     /** Returns true when this call destroyed the worker. */
-    public boolean destroy(UUID workerId, String reason) {
+    public boolean destroy(UUID workerId, DestroyReason reason) {
         Optional<WorkerRecord> found = workers.find(workerId);
         if (found.isEmpty() || found.get().destroyedAt() != null) return false;
         WorkerRecord worker = found.get();
@@ -63,7 +59,7 @@ public class WorkerDestruction {
         Optional<Instant> terminatedAt = workers.markDestroyed(workerId, reason);
         terminatedAt.ifPresent(t -> {
             count(worker.provider(), reason, Duration.between(t, Instant.now()));
-            events.workerDestroyed(workerId, worker.jobId(), worker.provider(), worker.resourceId(), reason);
+            events.publishEvent(new WorkerDestroyed(workerId, worker.jobId(), worker.provider(), worker.resourceId(), reason));
         });
         return terminatedAt.isPresent();
     }
@@ -73,17 +69,17 @@ public class WorkerDestruction {
         try {
             providers.get(provider).destroy(orphan);
             log.info("Destroyed orphan {} resource {} (worker {})", provider, orphan.resourceId(), orphan.workerId());
-            count(provider, "gc-orphan", null);
+            count(provider, DestroyReason.GC_ORPHAN, null);
         } catch (ProvisioningException | RuntimeException e) {
             log.warn("Destroying orphan {} resource {} failed: {}", provider, orphan.resourceId(), e.getMessage());
         }
     }
 
-    private void count(String provider, String reason, Duration latency) {
-        if (IMMEDIATE.equals(reason)) {
+    private void count(String provider, DestroyReason reason, Duration latency) {
+        if (reason.immediate()) {
             meters.counter("hodei_workers_destroyed_immediate_total", "provider", provider).increment();
         } else {
-            meters.counter("hodei_workers_destroyed_gc_total", "provider", provider, "reason", reason).increment();
+            meters.counter("hodei_workers_destroyed_gc_total", "provider", provider, "reason", reason.label()).increment();
         }
         if (latency != null) {
             Timer.builder("hodei_worker_destruction_latency_seconds")

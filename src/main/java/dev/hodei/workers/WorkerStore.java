@@ -1,6 +1,5 @@
 package dev.hodei.workers;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,16 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Repository;
 
-/** The {@code workers} table; each state change is guarded by the state it expects. */
+/**
+ * The {@code workers} table; each state change is guarded by the states that
+ * {@link WorkerStateMachine} lets into it.
+ */
 @Repository
 public class WorkerStore {
+
+    private static final List<String> INTO_READY = names(WorkerStateMachine.into(WorkerState.READY));
+    private static final List<String> INTO_BUSY = names(WorkerStateMachine.into(WorkerState.BUSY));
+    private static final List<String> INTO_TERMINATED = names(WorkerStateMachine.into(WorkerState.TERMINATED));
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -24,8 +30,9 @@ public class WorkerStore {
     public void insertProvisioning(UUID workerId, String provider, UUID jobId, int attempt) {
         jdbc.update("""
                 INSERT INTO workers (id, provider, state, mode, job_id, job_attempt)
-                VALUES (:id, :provider, 'PROVISIONING', 'ephemeral', :job, :attempt)""",
-                Map.of("id", workerId, "provider", provider, "job", jobId, "attempt", attempt));
+                VALUES (:id, :provider, :state, 'ephemeral', :job, :attempt)""",
+                Map.of("id", workerId, "provider", provider, "state", WorkerStateMachine.INITIAL.name(), "job", jobId,
+                        "attempt", attempt));
     }
 
     public Optional<WorkerRecord> find(UUID workerId) {
@@ -43,12 +50,13 @@ public class WorkerStore {
 
     public boolean markRegistered(UUID workerId, String resourceIdFromToken, String sessionTokenHash) {
         MapSqlParameterSource p = new MapSqlParameterSource()
-                .addValue("id", workerId).addValue("rid", resourceIdFromToken).addValue("session", sessionTokenHash);
+                .addValue("id", workerId).addValue("rid", resourceIdFromToken).addValue("session", sessionTokenHash)
+                .addValue("from", INTO_READY);
         return jdbc.update("""
                 UPDATE workers SET state = 'READY', registered_at = now(), last_heartbeat_at = now(),
                        session_token_hash = :session,
                        provider_resource_id = COALESCE(:rid, provider_resource_id)
-                WHERE id = :id AND state = 'PROVISIONING' AND destroyed_at IS NULL""", p) == 1;
+                WHERE id = :id AND state IN (:from) AND destroyed_at IS NULL""", p) == 1;
     }
 
     /**
@@ -67,26 +75,28 @@ public class WorkerStore {
     }
 
     public boolean markBusy(UUID workerId) {
-        return jdbc.update("UPDATE workers SET state = 'BUSY' WHERE id = :id AND state = 'READY'",
-                Map.of("id", workerId)) == 1;
+        return jdbc.update("UPDATE workers SET state = 'BUSY' WHERE id = :id AND state IN (:from)",
+                Map.of("id", workerId, "from", INTO_BUSY)) == 1;
     }
 
-    /** The worker will take no more work; destruction follows. */
-    public void markTerminated(UUID workerId, String why) {
-        MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", workerId).addValue("why", why);
-        jdbc.update("""
-                UPDATE workers SET state = 'TERMINATED', terminated_at = COALESCE(terminated_at, now()),
-                       last_error = COALESCE(:why, last_error)
-                WHERE id = :id""", p);
+    /** The worker will take no more work; destruction follows. False when it had already ended. */
+    public boolean markTerminated(UUID workerId, String why) {
+        MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", workerId).addValue("why", why)
+                .addValue("from", INTO_TERMINATED);
+        return jdbc.update("""
+                UPDATE workers SET state = 'TERMINATED', terminated_at = now(), last_error = COALESCE(:why, last_error)
+                WHERE id = :id AND state IN (:from)""", p) == 1;
     }
 
-    /** Marks the resource gone; returns when the worker was terminated, or empty if it was already destroyed. */
-    public Optional<Instant> markDestroyed(UUID workerId, String reason) {
+    /**
+     * Marks the resource of a TERMINATED worker gone; returns when the worker was terminated, or
+     * empty if it was already destroyed.
+     */
+    public Optional<Instant> markDestroyed(UUID workerId, DestroyReason reason) {
         return jdbc.query("""
-                UPDATE workers SET state = 'TERMINATED', destroyed_at = now(), destroy_reason = :reason,
-                       terminated_at = COALESCE(terminated_at, now())
-                WHERE id = :id AND destroyed_at IS NULL
-                RETURNING terminated_at""", Map.of("id", workerId, "reason", reason),
+                UPDATE workers SET destroyed_at = now(), destroy_reason = :reason
+                WHERE id = :id AND state = 'TERMINATED' AND destroyed_at IS NULL
+                RETURNING terminated_at""", Map.of("id", workerId, "reason", reason.label()),
                 (rs, i) -> rs.getTimestamp(1).toInstant()).stream().findFirst();
     }
 
@@ -94,14 +104,30 @@ public class WorkerStore {
         jdbc.update("UPDATE workers SET last_error = :e WHERE id = :id", Map.of("id", workerId, "e", error));
     }
 
-    /** Live workers stuck in {@code states} past {@code age}, measured from {@code column}. */
-    public List<WorkerRecord> stale(Set<WorkerState> states, String column, Duration age) {
+    /** Workers still starting that were made before {@code before}. */
+    public List<WorkerRecord> startedBefore(Instant before) {
+        return stale(Set.of(WorkerState.PROVISIONING), "created_at", before);
+    }
+
+    /** Registered workers whose last heartbeat came before {@code before}. */
+    public List<WorkerRecord> silentSince(Instant before) {
+        return stale(Set.of(WorkerState.READY, WorkerState.BUSY), "last_heartbeat_at", before);
+    }
+
+    /** Terminated before {@code before} but never destroyed: a destroy failed, or the server died mid-way. */
+    public List<WorkerRecord> undestroyedSince(Instant before) {
+        return stale(Set.of(WorkerState.TERMINATED), "terminated_at", before);
+    }
+
+    private List<WorkerRecord> stale(Set<WorkerState> states, String column, Instant before) {
         return jdbc.query("""
                 SELECT * FROM workers
-                WHERE destroyed_at IS NULL AND state IN (:states)
-                  AND %s < now() - make_interval(secs => :age)""".formatted(column),
-                Map.of("states", states.stream().map(Enum::name).toList(), "age", age.toMillis() / 1000.0),
-                WorkerRecord::map);
+                WHERE destroyed_at IS NULL AND state IN (:states) AND %s < :before""".formatted(column),
+                Map.of("states", names(states), "before", java.sql.Timestamp.from(before)), WorkerRecord::map);
+    }
+
+    private static List<String> names(Set<WorkerState> states) {
+        return states.stream().map(Enum::name).sorted().toList();
     }
 
     /** The live worker made for the job, if any. */

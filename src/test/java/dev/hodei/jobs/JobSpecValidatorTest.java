@@ -148,17 +148,6 @@ class JobSpecValidatorTest {
     }
 
     @Test
-    void retryBackoffSaturatesInsteadOfOverflowing() {
-        assertThat(JobStore.backoffMs(2000, 60_000, 1)).isEqualTo(2000);
-        assertThat(JobStore.backoffMs(2000, 60_000, 3)).isEqualTo(8000);
-        assertThat(JobStore.backoffMs(2000, 60_000, 30)).isEqualTo(60_000);
-        // the shift of a huge base used to wrap round to a negative delay
-        assertThat(Long.MAX_VALUE / 2 << 20).isNegative();
-        assertThat(JobStore.backoffMs(Long.MAX_VALUE / 2, Long.MAX_VALUE, 21)).isEqualTo(Long.MAX_VALUE);
-        assertThat(JobStore.backoffMs(3_600_000, 3_600_000, Integer.MAX_VALUE)).isEqualTo(3_600_000);
-    }
-
-    @Test
     void loaderVariablesAreRefusedSoNoJobRunsCodeBeforeItsUserIsSet() {
         assertThat(validator.violations(JobSpec.newBuilder().setShell("true").putEnv("LD_PRELOAD", "/tmp/x.so")
                 .putEnv("GCONV_PATH", "/tmp").putEnv("LDX", "fine").build(), ""))

@@ -2,6 +2,7 @@ package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hodei.workers.DestroyReason;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
@@ -16,6 +17,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.EnableRouteCoverage;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +27,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The claim and completion routes on Camel's test harness: the quartz trigger is replaced by a
- * direct endpoint and the next route by a mock, so each route is exercised alone against the
- * real database.
+ * The lifecycle routes on Camel's test harness: the quartz trigger is replaced by a direct
+ * endpoint and the next route by a mock, so each route is exercised alone against the real
+ * database. Route coverage is written to target/camel-route-coverage.
  */
 @CamelSpringBootTest
+@EnableRouteCoverage
 @SpringBootTest
 @ActiveProfiles("test")
 @UseAdviceWith
@@ -38,6 +41,7 @@ class LifecycleRoutesTest {
     @Autowired CamelContext camel;
     @Autowired ProducerTemplate producer;
     @Autowired JobStore jobs;
+    @Autowired JobTransitions transitions;
     @Autowired WorkerStore workers;
     @Autowired JdbcTemplate jdbc;
 
@@ -51,6 +55,8 @@ class LifecycleRoutesTest {
             AdviceWith.adviceWith(camel, "claim-jobs",
                     a -> a.weaveByToUri("direct:schedule-job").replace().to("mock:scheduled"));
             AdviceWith.adviceWith(camel, "job-completed",
+                    a -> a.weaveByToUri("direct:destroy-worker").replace().to("mock:destroy"));
+            AdviceWith.adviceWith(camel, "cancel-job",
                     a -> a.weaveByToUri("direct:destroy-worker").replace().to("mock:destroy"));
             camel.start();
             camel.getRouteController().startRoute("claim-jobs"); // a running server's IntegratorRoutes does this
@@ -87,12 +93,12 @@ class LifecycleRoutesTest {
         Set<UUID> submitted = new HashSet<>();
         for (int i = 0; i < 40; i++) submitted.add(submit(0));
 
-        CompletableFuture<List<JobRecord>> a = CompletableFuture.supplyAsync(() -> jobs.claimPending(25));
-        CompletableFuture<List<JobRecord>> b = CompletableFuture.supplyAsync(() -> jobs.claimPending(25));
+        CompletableFuture<List<JobRecord>> a = CompletableFuture.supplyAsync(() -> transitions.claim(25));
+        CompletableFuture<List<JobRecord>> b = CompletableFuture.supplyAsync(() -> transitions.claim(25));
         List<UUID> claimed = new java.util.ArrayList<>();
         a.join().forEach(j -> claimed.add(j.id()));
         b.join().forEach(j -> claimed.add(j.id()));
-        jobs.claimPending(25).forEach(j -> claimed.add(j.id()));
+        transitions.claim(25).forEach(j -> claimed.add(j.id()));
 
         assertThat(claimed).doesNotHaveDuplicates();
         assertThat(new HashSet<>(claimed)).isEqualTo(submitted);
@@ -102,7 +108,7 @@ class LifecycleRoutesTest {
     void aNonZeroExitCodeFailsTheJobAndTheWorkerIsDestroyedImmediately() throws Exception {
         Running r = running();
         destroy.expectedMessageCount(1);
-        destroy.expectedHeaderReceived("reason", "immediate");
+        destroy.expectedHeaderReceived("reason", DestroyReason.IMMEDIATE);
         destroy.expectedHeaderReceived("workerId", r.workerId);
 
         producer.sendBodyAndHeader("direct:job-result", result(r, 3), "workerId", r.workerId);
@@ -139,6 +145,85 @@ class LifecycleRoutesTest {
         assertThat(jobs.find(r.jobId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
     }
 
+    @Test
+    void anExitCodeTheJobRetriesSendsItBackToTheQueueForItsNextAttempt() throws Exception {
+        Running r = running(JobSpec.newBuilder().setShell("exit 75").addRetryOnExitCodes(75).setRetryBackoffMs(60_000));
+        destroy.expectedMessageCount(1);
+
+        producer.sendBodyAndHeader("direct:job-result", result(r, 75), "workerId", r.workerId);
+
+        destroy.assertIsSatisfied();
+        JobRecord job = jobs.find(r.jobId).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.PENDING);
+        assertThat(job.workerId()).isNull();
+        assertThat(job.failureReason()).isEqualTo("exit code 75");
+        assertThat(jobs.eventsAfter(r.jobId, 0)).last().extracting(JobStore.Event::reason)
+                .isEqualTo("exit code 75; retrying (attempt 2 of 3)");
+        assertThat(transitions.claim(25)).extracting(JobRecord::id).doesNotContain(r.jobId); // its backoff is a minute
+    }
+
+    @Test
+    void aFailedAttemptOfAJobWhoseCancelWasAskedEndsCancelled() {
+        Running r = running();
+        jobs.markCancelRequested(r.jobId, "alice");
+
+        producer.sendBody("direct:retry-or-fail", new AttemptFailure(r.jobId, 1, "WORKER_LOST: gone"));
+
+        JobRecord job = jobs.find(r.jobId).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(jobs.eventsAfter(r.jobId, 0)).last().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo("cancelled (WORKER_LOST: gone)");
+            assertThat(e.principal()).isEqualTo("alice");
+        });
+    }
+
+    @Test
+    void theLastAttemptsFailureIsFinalAndAnOldAttemptsFailureChangesNothing() {
+        Running r = running(JobSpec.newBuilder().setShell("true").setMaxAttempts(1));
+
+        producer.sendBody("direct:retry-or-fail", new AttemptFailure(r.jobId, 7, "WORKER_LOST: an old attempt"));
+        assertThat(jobs.find(r.jobId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+
+        producer.sendBody("direct:retry-or-fail", new AttemptFailure(r.jobId, 1, "WORKER_LOST: gone"));
+        JobRecord job = jobs.find(r.jobId).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.failureReason()).isEqualTo("WORKER_LOST: gone");
+        assertThat(job.finishedAt()).isNotNull();
+    }
+
+    @Test
+    void cancellingAJobThatWaitsForItsWorkerEndsItAtOnceAndDestroysTheWorker() throws Exception {
+        UUID jobId = submit(0);
+        JobRecord claimed = claim(jobId);
+        UUID workerId = UUID.randomUUID();
+        transitions.startProvisioning(claimed, workerId, "process");
+        workers.insertProvisioning(workerId, "process", jobId, 1);
+        destroy.expectedMessageCount(1);
+        destroy.expectedHeaderReceived("workerId", workerId);
+        destroy.expectedHeaderReceived("reason", DestroyReason.CANCELLED);
+
+        producer.sendBodyAndHeaders("direct:cancel-job", "not needed", java.util.Map.of("jobId", jobId, "principal", "bob"));
+
+        destroy.assertIsSatisfied();
+        JobRecord job = jobs.find(jobId).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        assertThat(job.failureReason()).isEqualTo("cancelled: not needed");
+        assertThat(job.cancelledBy()).isEqualTo("bob");
+    }
+
+    @Test
+    void cancellingAFinishedJobChangesNothing() {
+        Running r = running();
+        producer.sendBodyAndHeader("direct:job-result", result(r, 0), "workerId", r.workerId);
+
+        producer.sendBodyAndHeaders("direct:cancel-job", "", java.util.Map.of("jobId", r.jobId, "principal", "bob"));
+
+        JobRecord job = jobs.find(r.jobId).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(job.cancelRequested()).isFalse();
+        assertThat(job.cancelledBy()).isNull();
+    }
+
     private UUID submit(int priority) {
         return jobs.submit(JobSpec.newBuilder().setShell("true").setPriority(priority).build(), null, "process", 3, 60)
                 .job().id();
@@ -146,14 +231,26 @@ class LifecycleRoutesTest {
 
     private record Running(UUID jobId, UUID workerId) {}
 
-    /** A job that a worker is running, as the dispatch route leaves it. */
     private Running running() {
-        UUID jobId = submit(0);
+        return running(JobSpec.newBuilder().setShell("true"));
+    }
+
+    /** A job that a worker is running, as the dispatch route leaves it, moved there edge by edge. */
+    private Running running(JobSpec.Builder spec) {
+        UUID jobId = jobs.submit(spec.build(), null, "process", spec.getMaxAttempts() > 0 ? spec.getMaxAttempts() : 3, 60)
+                .job().id();
+        JobRecord claimed = claim(jobId);
         UUID workerId = UUID.randomUUID();
-        jdbc.update("UPDATE jobs SET state = 'RUNNING', attempt = 1, worker_id = ? WHERE id = ?", workerId, jobId);
+        assertThat(transitions.startProvisioning(claimed, workerId, "process")).isTrue();
         workers.insertProvisioning(workerId, "process", jobId, 1);
-        jdbc.update("UPDATE workers SET state = 'BUSY', last_heartbeat_at = now() WHERE id = ?", workerId);
+        assertThat(workers.markRegistered(workerId, null, "session")).isTrue();
+        assertThat(transitions.start(jobId, 1, workerId)).isTrue();
+        assertThat(workers.markBusy(workerId)).isTrue();
         return new Running(jobId, workerId);
+    }
+
+    private JobRecord claim(UUID jobId) {
+        return transitions.claim(100).stream().filter(j -> j.id().equals(jobId)).findFirst().orElseThrow();
     }
 
     private static JobResult result(Running r, int exitCode) {

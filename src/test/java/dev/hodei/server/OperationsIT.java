@@ -63,7 +63,7 @@ class OperationsIT extends ControlPlaneIT {
         assertThat(get("/actuator/hawtio/", "admin:wrong").statusCode()).isEqualTo(401);
         assertThat(get("/actuator/hawtio/", OPERATOR).statusCode()).isEqualTo(200);
         HttpResponse<String> routes = jolokia("/actuator/jolokia", "{\"type\":\"search\",\"mbean\":\"org.apache.camel:type=routes,*\"}", OPERATOR, null);
-        assertThat(routes.body()).contains("job-completed").contains("worker-gc");
+        assertThat(routes.body()).contains("job-completed").contains("reap-workers");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hodei.providers.kubernetes;
 
+import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.HodeiProperties;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -12,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -36,16 +36,16 @@ public class PodStartWatch implements SmartLifecycle {
 
     private final KubernetesClient client;
     private final KubernetesProvider provider;
-    private final ProducerTemplate camel;
+    private final LifecycleRoutes routes;
     private final String namespace;
     private final Set<UUID> reported = ConcurrentHashMap.newKeySet();
     private volatile SharedIndexInformer<Pod> informer;
 
     public PodStartWatch(@Qualifier("hodeiKubernetesClient") KubernetesClient client, KubernetesProvider provider,
-                         ProducerTemplate camel, HodeiProperties props) {
+                         LifecycleRoutes routes, HodeiProperties props) {
         this.client = client;
         this.provider = provider;
-        this.camel = camel;
+        this.routes = routes;
         this.namespace = props.providers().kubernetes().namespace();
     }
 
@@ -95,8 +95,7 @@ public class PodStartWatch implements SmartLifecycle {
         hopeless(pod).ifPresent(failure -> {
             if (!reported.add(workerId)) return;
             log.warn("Worker pod {} cannot start: {}", pod.getMetadata().getName(), failure);
-            camel.asyncRequestBodyAndHeaders("direct:worker-start-failed", null,
-                    Map.of("workerId", workerId, "failure", failure));
+            routes.workerStartFailed(workerId, failure);
         });
     }
 

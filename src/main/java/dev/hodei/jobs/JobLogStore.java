@@ -1,7 +1,5 @@
-package dev.hodei.logs;
+package dev.hodei.jobs;
 
-import dev.hodei.jobs.JobRecord;
-import dev.hodei.jobs.JobSignals;
 import dev.hodei.server.HodeiProperties;
 import hodei.v1.LogBatch;
 import hodei.v1.LogChunk;

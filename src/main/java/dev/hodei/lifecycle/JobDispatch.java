@@ -1,9 +1,13 @@
-package dev.hodei.jobs;
+package dev.hodei.lifecycle;
 
-import dev.hodei.integrations.LifecycleEvents;
-import dev.hodei.agentapi.WorkerGateway;
+import dev.hodei.jobs.AttemptFailure;
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobState;
+import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobTransitions;
 import dev.hodei.secrets.SecretCipher;
-import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.WorkerGateway;
+import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.RunJob;
 import hodei.v1.ServerMessage;
@@ -12,7 +16,6 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -20,64 +23,64 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobDispatch {
 
+    /** What became of the hand-over; anything but SENT leaves the worker to be destroyed. */
+    public enum Dispatch {
+        SENT,
+        /** The job no longer waits for this worker (cancelled, timed out, another attempt). */
+        NOT_WAITING,
+        /** The job's secrets cannot be opened: it FAILED with that reason. */
+        SECRETS_UNAVAILABLE,
+        /** The job was RUNNING on this worker, but its stream closed before the job reached it. */
+        STREAM_CLOSED
+    }
+
     // Shorter values ("1", "yes") would mask ordinary output and reveal little if shown.
     private static final int MIN_REDACTED = 3;
 
     private final JobStore jobs;
+    private final JobTransitions transitions;
     private final WorkerStore workers;
     private final WorkerGateway gateway;
     private final MeterRegistry meters;
-    private final Duration retryBackoff;
-    private final LifecycleEvents events;
-    private final Duration retryBackoffCap;
     private final SecretCipher cipher;
 
-    public JobDispatch(JobStore jobs, WorkerStore workers, WorkerGateway gateway, MeterRegistry meters,
-                       HodeiProperties props, LifecycleEvents events, SecretCipher cipher) {
-        this.cipher = cipher;
-        this.events = events;
-        this.retryBackoff = props.jobs().retryBackoff();
-        this.retryBackoffCap = props.jobs().retryBackoffCap();
+    public JobDispatch(JobStore jobs, JobTransitions transitions, WorkerStore workers, WorkerGateway gateway,
+                       MeterRegistry meters, SecretCipher cipher) {
         this.jobs = jobs;
+        this.transitions = transitions;
         this.workers = workers;
         this.gateway = gateway;
         this.meters = meters;
+        this.cipher = cipher;
     }
 
-    /** Returns false when the job no longer waits for this worker (cancelled, timed out): destroy it. */
-    public boolean dispatch(UUID workerId, UUID jobId) {
+    public Dispatch dispatch(UUID workerId, UUID jobId) {
         JobRecord job = jobs.find(jobId).orElse(null);
-        if (job == null || job.state() != JobState.PROVISIONING) return false;
+        Integer attempt = workers.find(workerId).map(WorkerRecord::jobAttempt).orElse(null);
+        if (job == null || job.state() != JobState.PROVISIONING || attempt == null || attempt != job.attempt()) {
+            return Dispatch.NOT_WAITING;
+        }
         Map<String, String> secrets;
         try {
             secrets = cipher.open(job.secretEnv(), SecretCipher.forJob(jobId));
         } catch (SecretCipher.SecretUnavailable e) {
-            jobs.transition(jobId, Set.of(JobState.PROVISIONING), JobState.FAILED, e.getMessage(), job.attempt(),
-                    "failure_reason = :why, finished_at = now()", Map.of("why", e.getMessage()));
-            return false;
+            transitions.fail(new AttemptFailure(jobId, attempt, e.getMessage()));
+            return Dispatch.SECRETS_UNAVAILABLE;
         }
-        if (jobs.transition(jobId, Set.of(JobState.PROVISIONING), JobState.RUNNING, "dispatched to worker " + workerId,
-                job.attempt(), "worker_id = :worker, started_at = now()", Map.of("worker", workerId)).isEmpty()) {
-            return false;
-        }
+        if (!transitions.start(jobId, attempt, workerId)) return Dispatch.NOT_WAITING;
         workers.markBusy(workerId);
         boolean sent = gateway.send(workerId, ServerMessage.newBuilder().setRunJob(RunJob.newBuilder()
                 .setJobId(jobId.toString())
-                .setAttempt(job.attempt())
+                .setAttempt(attempt)
                 // secrets join the env only on the way to the agent, which masks them in the output
                 .setSpec(job.spec().toBuilder().putAllEnv(secrets))
                 .addAllRedact(secrets.values().stream().filter(v -> v.length() >= MIN_REDACTED).distinct().toList())
                 .setRunTimeoutSeconds(job.runTimeoutSeconds())).build());
-        if (!sent) {
-            jobs.failAttempt(jobId, job.attempt(), Set.of(JobState.RUNNING),
-                    "WORKER_LOST: the agent's stream closed before the job reached it", retryBackoff, retryBackoffCap);
-            return false;
-        }
-        jobs.find(jobId).ifPresent(started -> events.job("job-started", started));
+        if (!sent) return Dispatch.STREAM_CLOSED;
         Timer.builder("hodei_job_start_latency_seconds")
                 .description("From submission to the job being handed to its worker")
                 .publishPercentileHistogram()
                 .register(meters).record(Duration.between(job.createdAt(), Instant.now()));
-        return true;
+        return Dispatch.SENT;
     }
 }

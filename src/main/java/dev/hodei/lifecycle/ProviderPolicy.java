@@ -1,15 +1,14 @@
-package dev.hodei.integrations;
+package dev.hodei.lifecycle;
 
+import dev.hodei.jobs.AttemptFailure;
+import dev.hodei.jobs.Failure;
 import dev.hodei.jobs.JobRecord;
-import dev.hodei.jobs.JobState;
 import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobTransitions;
 import dev.hodei.providers.Providers;
-import java.util.List;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,12 +23,12 @@ public class ProviderPolicy {
 
     private final Providers providers;
     private final JobStore jobs;
-    private final NamedParameterJdbcTemplate jdbc;
+    private final JobTransitions transitions;
 
-    public ProviderPolicy(Providers providers, JobStore jobs, NamedParameterJdbcTemplate jdbc) {
+    public ProviderPolicy(Providers providers, JobStore jobs, JobTransitions transitions) {
         this.providers = providers;
         this.jobs = jobs;
-        this.jdbc = jdbc;
+        this.transitions = transitions;
     }
 
     /** Headers the policy route decides on: provider, hodeiLabels, hodeiJobName, hodeiImage, hodeiProviderRequested. */
@@ -51,12 +50,11 @@ public class ProviderPolicy {
     public String apply(JobRecord job, String chosen) {
         if (chosen == null || chosen.isBlank() || chosen.equals(job.provider())) return job.provider();
         if (!providers.exists(chosen)) {
-            String why = "PROVIDER_POLICY: the policy chose " + providers.refusal(chosen);
-            jobs.transition(job.id(), List.of(JobState.ASSIGNED), JobState.FAILED, why, job.attempt(),
-                    "failure_reason = :why, finished_at = now()", Map.of("why", why));
+            transitions.fail(new AttemptFailure(job.id(), job.attempt(),
+                    Failure.PROVIDER_POLICY.because("the policy chose " + providers.refusal(chosen))));
             return null;
         }
-        jdbc.update("UPDATE jobs SET provider = :p WHERE id = :id", Map.of("p", chosen, "id", job.id()));
+        jobs.reassignProvider(job.id(), chosen);
         log.info("Provider policy sent job {} to {}", job.id(), chosen);
         return chosen;
     }

@@ -1,16 +1,17 @@
-package dev.hodei.workers;
+package dev.hodei.lifecycle;
 
+import dev.hodei.jobs.Failure;
 import dev.hodei.jobs.JobRecord;
-import dev.hodei.jobs.JobState;
-import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobTransitions;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.workers.BootstrapTokens;
+import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,16 +23,16 @@ public class WorkerProvisioning {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerProvisioning.class);
 
-    private final JobStore jobs;
+    private final JobTransitions transitions;
     private final WorkerStore workers;
     private final BootstrapTokens tokens;
     private final Providers providers;
     private final ControlPlaneIdentity identity;
     private final MeterRegistry meters;
 
-    public WorkerProvisioning(JobStore jobs, WorkerStore workers, BootstrapTokens tokens, Providers providers,
+    public WorkerProvisioning(JobTransitions transitions, WorkerStore workers, BootstrapTokens tokens, Providers providers,
                               ControlPlaneIdentity identity, MeterRegistry meters) {
-        this.jobs = jobs;
+        this.transitions = transitions;
         this.workers = workers;
         this.tokens = tokens;
         this.providers = providers;
@@ -42,10 +43,7 @@ public class WorkerProvisioning {
     /** Creates the worker row and its one-time token; null when the job no longer waits for a worker. */
     public WorkerLaunch prepare(JobRecord job, String provider) {
         UUID workerId = UUID.randomUUID();
-        if (jobs.transition(job.id(), Set.of(JobState.ASSIGNED), JobState.PROVISIONING,
-                "provisioning worker " + workerId + " on " + provider).isEmpty()) {
-            return null;
-        }
+        if (!transitions.startProvisioning(job, workerId, provider)) return null;
         workers.insertProvisioning(workerId, provider, job.id(), job.attempt());
         String otp = tokens.issue(workerId, job.id());
         return new WorkerLaunch(workerId, job.id(), job.attempt(), job.spec(), job.runTimeoutSeconds(), otp, identity.instanceId(), Instant.now());
@@ -64,7 +62,7 @@ public class WorkerProvisioning {
      * the job's attempt once whatever the provider did start has been destroyed.
      */
     public String failed(WorkerLaunch launch, Exception cause) {
-        String reason = "PROVISIONING_FAILED: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        String reason = Failure.PROVISIONING_FAILED.because(cause.getMessage() == null ? cause.toString() : cause.getMessage());
         log.warn("Provisioning {} failed: {}", launch, reason);
         workers.markTerminated(launch.workerId(), reason);
         return reason;

@@ -1,4 +1,4 @@
-package dev.hodei.agentapi;
+package dev.hodei.workers;
 
 import hodei.v1.ServerMessage;
 import io.grpc.Status;
@@ -21,12 +21,12 @@ public class WorkerGateway {
 
     private final Map<UUID, StreamObserver<ServerMessage>> streams = new ConcurrentHashMap<>();
 
-    void attach(UUID workerId, StreamObserver<ServerMessage> stream) {
+    public void attach(UUID workerId, StreamObserver<ServerMessage> stream) {
         StreamObserver<ServerMessage> previous = streams.put(workerId, stream);
         if (previous != null && previous != stream) complete(previous);
     }
 
-    void detach(UUID workerId, StreamObserver<ServerMessage> stream) {
+    public void detach(UUID workerId, StreamObserver<ServerMessage> stream) {
         streams.remove(workerId, stream);
     }
 
@@ -56,7 +56,7 @@ public class WorkerGateway {
     }
 
     /** Ends a stream from the server side, under the lock every write to it takes. */
-    static void complete(StreamObserver<ServerMessage> stream) {
+    public static void complete(StreamObserver<ServerMessage> stream) {
         synchronized (stream) {
             try {
                 stream.onCompleted();
@@ -67,7 +67,7 @@ public class WorkerGateway {
     }
 
     /** Fails a stream with {@code status}, under the lock every write to it takes. */
-    static void fail(StreamObserver<ServerMessage> stream, Status status) {
+    public static void fail(StreamObserver<ServerMessage> stream, Status status) {
         synchronized (stream) {
             try {
                 stream.onError(status.asRuntimeException());

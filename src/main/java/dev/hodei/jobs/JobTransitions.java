@@ -1,0 +1,166 @@
+package dev.hodei.jobs;
+
+import static dev.hodei.jobs.JobState.ASSIGNED;
+import static dev.hodei.jobs.JobState.CANCELLED;
+import static dev.hodei.jobs.JobState.FAILED;
+import static dev.hodei.jobs.JobState.PENDING;
+import static dev.hodei.jobs.JobState.PROVISIONING;
+import static dev.hodei.jobs.JobState.RUNNING;
+
+import java.sql.Types;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every change of a job's state, one intent per method. Each is one guarded statement ({@code
+ * WHERE state IN (from)}, and the attempt when it matters) that also appends the job's event, so
+ * two routes, or two control planes, can never both move the same job; each edge is checked
+ * against {@link JobStateMachine} when this class loads. Returns tell the route whether the move
+ * happened.
+ */
+@Component
+public class JobTransitions {
+
+    /** A set of edges into one state. */
+    private record Edge(Set<JobState> from, JobState to) {
+        Edge {
+            JobStateMachine.check(from, to);
+        }
+    }
+
+    private static final Edge CLAIM = new Edge(EnumSet.of(PENDING), ASSIGNED);
+    private static final Edge START_PROVISIONING = new Edge(EnumSet.of(ASSIGNED), PROVISIONING);
+    private static final Edge START = new Edge(EnumSet.of(PROVISIONING), RUNNING);
+    private static final Edge RETRY = new Edge(JobState.STARTED_OR_RUNNING, PENDING);
+    private static final Edge FAIL = new Edge(JobState.STARTED_OR_RUNNING, FAILED);
+    private static final Edge CANCEL_ATTEMPT = new Edge(JobState.STARTED_OR_RUNNING, CANCELLED);
+    private static final Edge CANCEL_BEFORE_RUNNING = new Edge(EnumSet.of(PENDING, ASSIGNED, PROVISIONING), CANCELLED);
+    private static final Edge EXPIRE = new Edge(EnumSet.of(PENDING), FAILED);
+    private static final Map<JobState, Edge> FINISH = Map.of(
+            JobState.SUCCEEDED, new Edge(EnumSet.of(RUNNING), JobState.SUCCEEDED),
+            FAILED, new Edge(EnumSet.of(RUNNING), FAILED),
+            CANCELLED, new Edge(EnumSet.of(RUNNING), CANCELLED),
+            JobState.TIMED_OUT, new Edge(EnumSet.of(RUNNING), JobState.TIMED_OUT));
+
+    private static final String ENDED = "failure_reason = :why, finished_at = now()";
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ApplicationEventPublisher publisher;
+
+    public JobTransitions(NamedParameterJdbcTemplate jdbc, ApplicationEventPublisher publisher) {
+        this.jdbc = jdbc;
+        this.publisher = publisher;
+    }
+
+    /**
+     * PENDING → ASSIGNED for up to {@code limit} due jobs, in priority then age order, in one
+     * statement: FOR UPDATE SKIP LOCKED lets several control planes claim concurrently without
+     * ever taking the same job. Each claim starts a new attempt.
+     */
+    public List<JobRecord> claim(int limit) {
+        List<JobRecord> claimed = jdbc.query("""
+                WITH claimed AS (
+                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, agent_chunks = 0, updated_at = now()
+                    WHERE id IN (SELECT id FROM jobs
+                                 WHERE state = 'PENDING' AND not_before <= now()
+                                 ORDER BY priority DESC, created_at
+                                 FOR UPDATE SKIP LOCKED
+                                 LIMIT :limit)
+                    RETURNING *),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
+                    SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM claimed)
+                SELECT * FROM claimed ORDER BY priority DESC, created_at""",
+                Map.of("limit", limit), JobRecord::map);
+        claimed.forEach(j -> publisher.publishEvent(new JobTransitioned(j.id(), PENDING, ASSIGNED, j.attempt())));
+        return claimed;
+    }
+
+    /** ASSIGNED → PROVISIONING: a worker is being made for this attempt. */
+    public boolean startProvisioning(JobRecord job, UUID workerId, String provider) {
+        return move(START_PROVISIONING, job.id(), job.attempt(), "provisioning worker " + workerId + " on " + provider,
+                null, Map.of());
+    }
+
+    /** PROVISIONING → RUNNING: the attempt's worker took the job. */
+    public boolean start(UUID jobId, int attempt, UUID workerId) {
+        return move(START, jobId, attempt, "dispatched to worker " + workerId, "worker_id = :worker, started_at = now()",
+                Map.of("worker", workerId));
+    }
+
+    /** RUNNING → the outcome's final state, with the attempt's exit code. */
+    public boolean finish(ResultOutcome outcome) {
+        MapSqlParameterSource p = new MapSqlParameterSource()
+                .addValue("exit", outcome.exitCode())
+                .addValue("signal", outcome.signal())
+                .addValue("why", outcome.state() == JobState.SUCCEEDED ? null : outcome.reason(), Types.VARCHAR);
+        return move(FINISH.get(outcome.state()), outcome.jobId(), outcome.attempt(), outcome.reason(),
+                "exit_code = :exit, signal = :signal, " + ENDED, p.getValues());
+    }
+
+    /** Back to PENDING for another attempt, not before the decision's backoff. */
+    public boolean retry(AttemptFailure failure, RetryPolicy.Decision decision) {
+        return move(RETRY, failure.jobId(), failure.attempt(), failure.reason() + "; retrying (attempt "
+                        + (failure.attempt() + 1) + " of " + decision.maxAttempts() + ")",
+                "worker_id = NULL, failure_reason = :why, not_before = now() + make_interval(secs => :delay)",
+                Map.of("why", failure.reason(), "delay", decision.delay().toMillis() / 1000.0));
+    }
+
+    /** The attempt failed and no other follows. */
+    public boolean fail(AttemptFailure failure) {
+        return move(FAIL, failure.jobId(), failure.attempt(), failure.reason(), ENDED, Map.of("why", failure.reason()));
+    }
+
+    /** The attempt failed while a cancel was asked: the job ends CANCELLED, not retried. */
+    public boolean cancelAttempt(AttemptFailure failure) {
+        return move(CANCEL_ATTEMPT, failure.jobId(), failure.attempt(), "cancelled (" + failure.reason() + ")", ENDED,
+                Map.of("why", "cancelled"));
+    }
+
+    /** A job that is not running yet ends CANCELLED at once; false when it runs or ended. */
+    public boolean cancel(UUID jobId, String why) {
+        return move(CANCEL_BEFORE_RUNNING, jobId, null, why, ENDED, Map.of("why", why));
+    }
+
+    /** PENDING past its queue deadline → FAILED. */
+    public boolean expire(UUID jobId) {
+        String why = Failure.QUEUE_TIMEOUT.because("not started in time");
+        return move(EXPIRE, jobId, null, why, ENDED, Map.of("why", why));
+    }
+
+    private boolean move(Edge edge, UUID jobId, Integer attempt, String reason, String extraSet, Map<String, ?> params) {
+        MapSqlParameterSource p = new MapSqlParameterSource(params)
+                .addValue("id", jobId)
+                .addValue("from", edge.from().stream().map(Enum::name).toList())
+                .addValue("to", edge.to().name())
+                .addValue("reason", reason)
+                .addValue("attempt", attempt);
+        String sql = """
+                WITH prev AS (
+                    SELECT id, state FROM jobs
+                    WHERE id = :id AND state IN (:from) %s
+                    FOR UPDATE),
+                upd AS (
+                    UPDATE jobs j SET state = :to, updated_at = now() %s
+                    FROM prev WHERE j.id = prev.id
+                    RETURNING j.id, j.attempt, j.cancelled_by, prev.state AS from_state),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
+                    SELECT id, from_state, :to, attempt, :reason, CASE WHEN :to = 'CANCELLED' THEN cancelled_by END
+                    FROM upd)
+                SELECT from_state, attempt FROM upd""".formatted(
+                attempt == null ? "" : "AND attempt = :attempt",
+                extraSet == null ? "" : ", " + extraSet);
+        List<JobTransitioned> moved = jdbc.query(sql, p, (rs, i) -> new JobTransitioned(jobId,
+                JobState.valueOf(rs.getString("from_state")), edge.to(), rs.getInt("attempt")));
+        moved.forEach(publisher::publishEvent);
+        return !moved.isEmpty();
+    }
+}

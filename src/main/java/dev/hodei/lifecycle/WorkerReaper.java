@@ -1,0 +1,71 @@
+package dev.hodei.lifecycle;
+
+import dev.hodei.jobs.Failure;
+import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.DestroyReason;
+import dev.hodei.workers.WorkerRecord;
+import dev.hodei.workers.WorkerStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Route {@code reap-workers}: finds the workers that will never finish their job — their agent
+ * did not register within the start deadline, or its heartbeats stopped — and those terminated
+ * but not destroyed. It only reads: the route terminates, destroys and fails each. Safe on two
+ * control planes at once, because each consequence is a guarded state change.
+ */
+@Component
+public class WorkerReaper {
+
+    /** A worker to destroy, and the failure its job's attempt ends with (null when the job is not affected). */
+    public record Doomed(UUID workerId, DestroyReason reason, String failure) {}
+
+    // A destroy just failed or is under way: give it a moment before the GC retries it.
+    private static final Duration DESTROY_RETRY_AFTER = Duration.ofSeconds(5);
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerReaper.class);
+
+    private final WorkerStore workers;
+    private final HodeiProperties.Workers settings;
+    private final Clock clock;
+
+    public WorkerReaper(WorkerStore workers, HodeiProperties props, Clock clock) {
+        this.workers = workers;
+        this.settings = props.workers();
+        this.clock = clock;
+    }
+
+    /** A restart is no evidence that a worker was lost: its agent is probably reconnecting right now. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void graceAfterRestart() {
+        int n = workers.restartHeartbeatClocks();
+        if (n > 0) log.info("{} worker(s) were live when the control plane last stopped; waiting for them to reconnect", n);
+    }
+
+    public List<Doomed> doomed() {
+        Instant now = clock.instant();
+        List<Doomed> doomed = new ArrayList<>();
+        for (WorkerRecord w : workers.startedBefore(now.minus(settings.startDeadline()))) {
+            doomed.add(new Doomed(w.id(), DestroyReason.GC_PROVISION_TIMEOUT, Failure.START_TIMEOUT.because(
+                    "the agent did not register within " + settings.startDeadline().toSeconds() + " s")));
+        }
+        for (WorkerRecord w : workers.silentSince(now.minus(settings.lostAfter()))) {
+            doomed.add(new Doomed(w.id(), DestroyReason.GC_LOST,
+                    Failure.WORKER_LOST.because("no heartbeat for " + settings.lostAfter().toSeconds() + " s")));
+        }
+        for (WorkerRecord w : workers.undestroyedSince(now.minus(DESTROY_RETRY_AFTER))) {
+            doomed.add(new Doomed(w.id(), DestroyReason.GC_DESTROY_RETRY, null));
+        }
+        if (!doomed.isEmpty()) log.info("GC: {} worker(s) to destroy", doomed.size());
+        return doomed;
+    }
+}
