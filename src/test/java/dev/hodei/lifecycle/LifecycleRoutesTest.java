@@ -1,11 +1,19 @@
-package dev.hodei.jobs;
+package dev.hodei.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hodei.jobs.AttemptFailure;
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobState;
+import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobTransitions;
+import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.DestroyReason;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +52,7 @@ class LifecycleRoutesTest {
     @Autowired JobTransitions transitions;
     @Autowired WorkerStore workers;
     @Autowired JdbcTemplate jdbc;
+    @Autowired HodeiProperties props;
 
     @EndpointInject("mock:scheduled") MockEndpoint scheduled;
     @EndpointInject("mock:destroy") MockEndpoint destroy;
@@ -222,6 +231,60 @@ class LifecycleRoutesTest {
         assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(job.cancelRequested()).isFalse();
         assertThat(job.cancelledBy()).isNull();
+    }
+
+    @Test
+    void theReaperDoomsAWorkerWhoseAgentMissedTheStartDeadlineOnlyOnceItPassed() {
+        UUID jobId = submit(0);
+        UUID workerId = UUID.randomUUID();
+        assertThat(transitions.startProvisioning(claim(jobId), workerId, "process")).isTrue();
+        workers.insertProvisioning(workerId, "process", jobId, 1);
+
+        assertThat(reaperAt(Duration.ZERO).doomed()).extracting(WorkerReaper.Doomed::workerId).doesNotContain(workerId);
+        assertThat(reaperAt(props.workers().startDeadline().plusSeconds(1)).doomed())
+                .filteredOn(d -> d.workerId().equals(workerId)).singleElement().satisfies(d -> {
+                    assertThat(d.reason()).isEqualTo(DestroyReason.GC_PROVISION_TIMEOUT);
+                    assertThat(d.failure()).startsWith("START_TIMEOUT: the agent did not register within");
+                });
+    }
+
+    @Test
+    void theReaperDoomsAWorkerWhoseHeartbeatsStoppedAndItsJobIsRetriedAfterTheDestroy() throws Exception {
+        Running r = running();
+        Duration silence = props.workers().lostAfter().plusSeconds(1);
+        WorkerReaper.Doomed lost = reaperAt(silence).doomed().stream()
+                .filter(d -> d.workerId().equals(r.workerId)).findFirst().orElseThrow();
+        assertThat(lost.reason()).isEqualTo(DestroyReason.GC_LOST);
+        assertThat(reaperAt(Duration.ZERO).doomed()).extracting(WorkerReaper.Doomed::workerId).doesNotContain(r.workerId);
+
+        producer.sendBody("direct:retry-or-fail", new WorkerFailures(workers).attemptOf(r.workerId, lost.failure()));
+
+        JobRecord job = jobs.find(r.jobId).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.PENDING);
+        assertThat(job.failureReason()).startsWith("WORKER_LOST: no heartbeat for");
+    }
+
+    @Test
+    void deadlinesOfQueuedAndClaimedJobsAreMeasuredWithTheInjectedClock() {
+        UUID stuck = submit(0);
+        claim(stuck);
+        UUID queued = jobs.submit(JobSpec.newBuilder().setShell("true").setQueueTimeoutSeconds(60).build(), null,
+                "process", 1, 60).job().id();
+
+        assertThat(deadlinesAt(Duration.ZERO).pastQueueDeadline()).doesNotContain(queued);
+        assertThat(deadlinesAt(Duration.ofMinutes(2)).pastQueueDeadline()).contains(queued);
+        assertThat(deadlinesAt(Duration.ZERO).stuckClaims()).extracting(AttemptFailure::jobId).doesNotContain(stuck);
+        assertThat(deadlinesAt(props.workers().startDeadline().plusSeconds(1)).stuckClaims())
+                .filteredOn(f -> f.jobId().equals(stuck)).singleElement()
+                .extracting(AttemptFailure::reason).isEqualTo("SCHEDULING_FAILED: claimed but never provisioned");
+    }
+
+    private WorkerReaper reaperAt(Duration ahead) {
+        return new WorkerReaper(workers, props, Clock.offset(Clock.systemUTC(), ahead));
+    }
+
+    private JobDeadlines deadlinesAt(Duration ahead) {
+        return new JobDeadlines(jobs, props, Clock.offset(Clock.systemUTC(), ahead));
     }
 
     private UUID submit(int priority) {
