@@ -200,7 +200,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
 
         private void closed() {
             registerTimeout.cancel(false);
-            // A dropped stream is not a failure by itself: the heartbeat deadline decides (route worker-gc).
+            // A dropped stream is not a failure by itself: the heartbeat deadline decides (route reap-workers).
             if (workerId != null) gateway.detach(workerId, stream);
         }
     }
