@@ -1,8 +1,8 @@
 package dev.hodei.logs;
 
-import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobSignals;
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.server.ProtoTime;
 import hodei.v1.LogBatch;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -122,7 +122,7 @@ public class JobLogStore {
                         .setSequence(rs.getLong("seq"))
                         .setStream(rs.getInt("stream") == 2 ? LogStream.LOG_STREAM_STDERR : LogStream.LOG_STREAM_STDOUT)
                         .setData(ByteString.copyFrom(rs.getBytes("data")))
-                        .setTime(JobRecord.timestamp(rs.getTimestamp("at").toInstant()))
+                        .setTime(ProtoTime.of(rs.getTimestamp("at").toInstant()))
                         .build());
     }
 }

@@ -10,6 +10,7 @@ import dev.hodei.server.ClientText;
 import dev.hodei.schedules.ScheduleStore;
 import dev.hodei.schedules.Schedules;
 import dev.hodei.server.PageSize;
+import dev.hodei.server.ProtoTime;
 import dev.hodei.server.UnaryResponse;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
@@ -285,7 +286,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     @Override
     public void nextFireTimes(NextFireTimesRequest request, StreamObserver<NextFireTimesResponse> response) {
         UnaryResponse.send(response, () -> NextFireTimesResponse.newBuilder().addAllTimes(
-                schedules.next(request.getSchedule(), request.getCount()).stream().map(JobRecord::timestamp).toList())
+                schedules.next(request.getSchedule(), request.getCount()).stream().map(ProtoTime::of).toList())
                 .build());
     }
 
@@ -346,8 +347,8 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                 .setVersion(v)
                 .setLatestVersion(t.latestVersion())
                 .setDefinition(def)
-                .setCreatedAt(JobRecord.timestamp(t.createdAt()))
-                .setUpdatedAt(JobRecord.timestamp(t.updatedAt()))
+                .setCreatedAt(ProtoTime.of(t.createdAt()))
+                .setUpdatedAt(ProtoTime.of(t.updatedAt()))
                 .setStats(templates.stats(t.id()))
                 .setNamespace(t.namespace())
                 .setCreatedBy(t.createdBy() == null ? "" : t.createdBy())
