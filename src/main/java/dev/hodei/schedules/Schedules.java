@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * The schedule half of {@code TemplateService}: create, show, pause, resume, delete, run now,
+ * What the schedule RPCs ({@link ScheduleApi}) do: create, show, pause, resume, delete, run now,
  * preview. A schedule is in its template's namespace; the caller's token must allow it there.
  */
 @Component
