@@ -1,5 +1,6 @@
 package dev.hodei.auth;
 
+import dev.hodei.server.ProtoTime;
 import hodei.v1.AuditEntry;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public class AuditLog {
                 SELECT * FROM audit_log WHERE (:before = 0 OR id < :before) ORDER BY id DESC LIMIT :limit""",
                 Map.of("before", beforeId, "limit", limit), (rs, i) -> AuditEntry.newBuilder()
                 .setId(rs.getLong("id"))
-                .setTime(dev.hodei.jobs.JobRecord.timestamp(rs.getTimestamp("at").toInstant()))
+                .setTime(ProtoTime.of(rs.getTimestamp("at").toInstant()))
                 .setPrincipal(nonNull(rs.getString("principal")))
                 .setPeer(nonNull(rs.getString("peer")))
                 .setRpc(rs.getString("rpc"))

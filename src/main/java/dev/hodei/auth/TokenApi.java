@@ -1,6 +1,6 @@
 package dev.hodei.auth;
 
-import dev.hodei.jobs.JobRecord;
+import dev.hodei.server.ProtoTime;
 import dev.hodei.server.UnaryResponse;
 import hodei.v1.ApiToken;
 import hodei.v1.CreateTokenRequest;
@@ -116,10 +116,10 @@ public class TokenApi extends TokenServiceGrpc.TokenServiceImplBase {
                 .setName(t.name())
                 .setRole(t.role().toProto())
                 .addAllNamespaces(t.namespaces().stream().sorted().toList())
-                .setCreatedAt(JobRecord.timestamp(t.createdAt()));
+                .setCreatedAt(ProtoTime.of(t.createdAt()));
         if (t.createdBy() != null) b.setCreatedBy(t.createdBy());
-        if (t.expiresAt() != null) b.setExpiresAt(JobRecord.timestamp(t.expiresAt()));
-        if (t.revokedAt() != null) b.setRevokedAt(JobRecord.timestamp(t.revokedAt()));
+        if (t.expiresAt() != null) b.setExpiresAt(ProtoTime.of(t.expiresAt()));
+        if (t.revokedAt() != null) b.setRevokedAt(ProtoTime.of(t.revokedAt()));
         return b.build();
     }
 

@@ -6,6 +6,7 @@ import dev.hodei.auth.Permission;
 import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.ClientText;
 import dev.hodei.server.PageSize;
+import dev.hodei.server.ProtoTime;
 import dev.hodei.server.UnaryResponse;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
@@ -233,7 +234,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                 .setJobId(e.jobId().toString())
                 .setToState(JobState.valueOf(e.toState()).toProto())
                 .setAttempt(e.attempt())
-                .setTime(JobRecord.timestamp(e.at()));
+                .setTime(ProtoTime.of(e.at()));
         if (e.fromState() != null) b.setFromState(JobState.valueOf(e.fromState()).toProto());
         if (e.reason() != null) b.setReason(e.reason());
         if (e.principal() != null) b.setPrincipal(e.principal());

@@ -1,6 +1,7 @@
 package dev.hodei.jobs;
 
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.server.ProtoTime;
 import hodei.v1.LogBatch;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -120,7 +121,7 @@ public class JobLogStore {
                         .setSequence(rs.getLong("seq"))
                         .setStream(rs.getInt("stream") == 2 ? LogStream.LOG_STREAM_STDERR : LogStream.LOG_STREAM_STDOUT)
                         .setData(ByteString.copyFrom(rs.getBytes("data")))
-                        .setTime(JobRecord.timestamp(rs.getTimestamp("at").toInstant()))
+                        .setTime(ProtoTime.of(rs.getTimestamp("at").toInstant()))
                         .build());
     }
 }

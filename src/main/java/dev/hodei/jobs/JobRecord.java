@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Timestamp;
+import dev.hodei.server.ProtoTime;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.TemplateRun;
@@ -89,7 +89,7 @@ public record JobRecord(
         UUID scheduleId = rs.getObject("schedule_id", UUID.class);
         if (scheduleId != null) b.setScheduleId(scheduleId.toString());
         Instant fire = instant(rs, "scheduled_fire_at");
-        if (fire != null) b.setScheduledFireTime(timestamp(fire));
+        if (fire != null) b.setScheduledFireTime(ProtoTime.of(fire));
         String params = rs.getString("parameters");
         if (params != null) {
             try {
@@ -115,20 +115,16 @@ public record JobRecord(
                 .setSignal(signal)
                 .setProvider(provider)
                 .setNamespace(namespace)
-                .setCreatedAt(timestamp(createdAt));
+                .setCreatedAt(ProtoTime.of(createdAt));
         if (submittedBy != null) b.setSubmittedBy(submittedBy);
         if (cancelledBy != null) b.setCancelledBy(cancelledBy);
         if (idempotencyKey != null) b.setIdempotencyKey(idempotencyKey);
         if (exitCode != null) b.setExitCode(exitCode);
         if (failureReason != null) b.setFailureReason(failureReason);
         if (workerId != null) b.setWorkerId(workerId.toString());
-        if (startedAt != null) b.setStartedAt(timestamp(startedAt));
-        if (finishedAt != null) b.setFinishedAt(timestamp(finishedAt));
+        if (startedAt != null) b.setStartedAt(ProtoTime.of(startedAt));
+        if (finishedAt != null) b.setFinishedAt(ProtoTime.of(finishedAt));
         if (run != null) b.setRun(run);
         return b.build();
-    }
-
-    public static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }

@@ -5,6 +5,7 @@ import dev.hodei.auth.Permission;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.secrets.SecretCipher;
 import dev.hodei.server.ClientText;
+import dev.hodei.server.ProtoTime;
 import dev.hodei.templates.TemplateParameters;
 import dev.hodei.templates.TemplateStore;
 import hodei.v1.CreateScheduleRequest;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * The schedule half of {@code TemplateService}: create, show, pause, resume, delete, run now,
+ * What the schedule RPCs ({@link ScheduleApi}) do: create, show, pause, resume, delete, run now,
  * preview. A schedule is in its template's namespace; the caller's token must allow it there.
  */
 @Component
@@ -161,8 +162,8 @@ public class Schedules {
                 .setMisfirePolicy(s.misfirePolicy())
                 .setPauseAfterFailures(s.pauseAfterFailures())
                 .setConsecutiveFailures(s.consecutiveFailures())
-                .setLastFireTime(JobRecord.timestamp(s.lastFireAt()))
-                .setCreatedAt(JobRecord.timestamp(s.createdAt()))
+                .setLastFireTime(ProtoTime.of(s.lastFireAt()))
+                .setCreatedAt(ProtoTime.of(s.createdAt()))
                 .setNamespace(s.namespace());
         if (s.createdBy() != null) b.setCreatedBy(s.createdBy());
         if (s.secretParameters() != null) {
@@ -177,7 +178,7 @@ public class Schedules {
                 + s.templateStatus().toLowerCase());
         if (s.live()) {
             CronSchedule.parse(s.cron(), s.timeZone()).next(Instant.now(), 1)
-                    .forEach(t -> b.setNextFireTime(JobRecord.timestamp(t)));
+                    .forEach(t -> b.setNextFireTime(ProtoTime.of(t)));
         }
         return b.build();
     }

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +32,15 @@ public class GrpcServer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(GrpcServer.class);
 
     private final HodeiProperties props;
+    private final GrpcEndpoint endpoint;
     private final ObjectProvider<BindableService> services;
     private final ObjectProvider<ServerInterceptor> interceptors;
     private volatile Server server;
 
-    public GrpcServer(HodeiProperties props, ObjectProvider<BindableService> services,
+    public GrpcServer(HodeiProperties props, GrpcEndpoint endpoint, ObjectProvider<BindableService> services,
                       ObjectProvider<ServerInterceptor> interceptors) {
         this.props = props;
+        this.endpoint = endpoint;
         this.services = services;
         this.interceptors = interceptors;
     }
@@ -47,7 +48,7 @@ public class GrpcServer implements SmartLifecycle {
     @Override
     public void start() {
         HodeiProperties.Grpc grpc = props.grpc();
-        InetAddress address = listenAddress(grpc);
+        InetAddress address = endpoint.listenAddress();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(address, grpc.port()))
                 .maxInboundMessageSize(grpc.maxInboundMessageBytes())
                 .maxInboundMetadataSize(16 * 1024)
@@ -64,26 +65,11 @@ public class GrpcServer implements SmartLifecycle {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for gRPC on " + address.getHostAddress() + ":" + grpc.port(), e);
         }
+        endpoint.bound(server.getPort());
         log.info("gRPC listening on {}:{}{}", address.getHostAddress(), server.getPort(),
                 grpc.tls().enabled() ? " (TLS" + (grpc.tls().clientCaFile().isBlank() ? ")" : ", client certificates required "
                         + "of API clients)")
                         : " (plaintext, loopback only)");
-    }
-
-    /** Loopback unless configured; anything else only with a certificate. */
-    static InetAddress listenAddress(HodeiProperties.Grpc grpc) {
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(grpc.address());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("hodei.grpc.address: cannot resolve '" + grpc.address() + "'", e);
-        }
-        if (!address.isLoopbackAddress() && !grpc.tls().enabled()) {
-            throw new IllegalStateException("hodei.grpc.address is " + grpc.address() + ", beyond loopback, but TLS is "
-                    + "not configured: set hodei.grpc.tls.cert-file and hodei.grpc.tls.key-file (PEM). For a first "
-                    + "deployment, 'hodei tls init --host <name>' makes a CA and a server certificate.");
-        }
-        return address;
     }
 
     private static SslContext sslContext(HodeiProperties.Tls tls) {
@@ -109,6 +95,7 @@ public class GrpcServer implements SmartLifecycle {
     public void stop() {
         Server s = server;
         if (s == null) return;
+        endpoint.bound(0);
         s.shutdown();
         try {
             if (!s.awaitTermination(2, TimeUnit.SECONDS)) s.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
@@ -130,18 +117,8 @@ public class GrpcServer implements SmartLifecycle {
         return s.getPort();
     }
 
-    /** Whether the port is reachable from other machines (then TLS is on and local workers are restricted). */
-    public boolean listensBeyondLoopback() {
-        return !listenAddress(props.grpc()).isLoopbackAddress();
-    }
-
     /** Whether clients and agents must speak TLS to this server. */
     public boolean tls() {
         return props.grpc().tls().enabled();
-    }
-
-    /** The PEM file agents verify this server with; empty when it speaks plaintext. */
-    public String trustFile() {
-        return props.grpc().tls().trustFile();
     }
 }

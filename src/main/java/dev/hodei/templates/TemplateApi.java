@@ -8,32 +8,20 @@ import dev.hodei.jobs.JobSpecValidator;
 import dev.hodei.jobs.Labels;
 import dev.hodei.server.ClientText;
 import dev.hodei.routes.LifecycleRoutes;
-import dev.hodei.schedules.ScheduleStore;
-import dev.hodei.schedules.Schedules;
 import dev.hodei.server.PageSize;
+import dev.hodei.server.ProtoTime;
 import dev.hodei.server.UnaryResponse;
-import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
-import hodei.v1.DeleteScheduleRequest;
-import hodei.v1.DeleteScheduleResponse;
 import hodei.v1.DeleteTemplateRequest;
 import hodei.v1.DeleteTemplateResponse;
-import hodei.v1.GetScheduleRequest;
 import hodei.v1.GetTemplateRequest;
 import hodei.v1.Job;
 import hodei.v1.ListRunsRequest;
 import hodei.v1.ListRunsResponse;
-import hodei.v1.ListSchedulesRequest;
-import hodei.v1.ListSchedulesResponse;
 import hodei.v1.ListTemplatesRequest;
 import hodei.v1.ListTemplatesResponse;
-import hodei.v1.NextFireTimesRequest;
-import hodei.v1.NextFireTimesResponse;
 import hodei.v1.RetryRunRequest;
-import hodei.v1.RunScheduleNowRequest;
 import hodei.v1.RunTemplateRequest;
-import hodei.v1.Schedule;
-import hodei.v1.SetScheduleEnabledRequest;
 import hodei.v1.SetTemplateStatusRequest;
 import hodei.v1.Template;
 import hodei.v1.TemplateDefinition;
@@ -50,12 +38,16 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The reusable-jobs API ({@code hodei.v1.TemplateService}); schedules are delegated to {@link Schedules}. */
+/**
+ * The template RPCs of {@code hodei.v1.TemplateService}: templates, their versions and runs. The
+ * schedule RPCs are the schedules package's, which binds both halves into the one service.
+ */
 @Component
-public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
+public class TemplateApi implements TemplateServiceGrpc.AsyncService {
 
     private static final Logger log = LoggerFactory.getLogger(TemplateApi.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -65,20 +57,18 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
     private final TemplateStore templates;
     private final TemplateRuns runs;
     private final JobSpecValidator jobValidator;
-    private final Schedules schedules;
-    private final ScheduleStore scheduleStore;
     private final TransactionTemplate tx;
     private final LifecycleRoutes routes;
+    private final ApplicationEventPublisher events;
 
-    public TemplateApi(TemplateStore templates, TemplateRuns runs, JobSpecValidator jobValidator, Schedules schedules,
-                       ScheduleStore scheduleStore, TransactionTemplate tx, LifecycleRoutes routes) {
+    public TemplateApi(TemplateStore templates, TemplateRuns runs, JobSpecValidator jobValidator, TransactionTemplate tx,
+                       LifecycleRoutes routes, ApplicationEventPublisher events) {
         this.templates = templates;
         this.runs = runs;
         this.jobValidator = jobValidator;
-        this.schedules = schedules;
-        this.scheduleStore = scheduleStore;
         this.tx = tx;
         this.routes = routes;
+        this.events = events;
     }
 
     @Override
@@ -168,9 +158,9 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
             String status = request.getStatus().name().substring("TEMPLATE_STATUS_".length());
             tx.executeWithoutResult(s -> {
                 templates.setStatus(t.id(), status);
-                if (status.equals("ACTIVE") && !t.status().equals("ACTIVE")) scheduleStore.restartTemplateSchedules(t.id());
+                // inside the transaction, so what schedules do about it commits with the status
+                events.publishEvent(new TemplateStatusChanged(t.id(), t.status(), status));
             });
-            schedulesChanged();
             log.info("Template {}: {} -> {}", t.name(), t.status(), status);
             return toProto(existing(t.id().toString()), 0);
         });
@@ -189,7 +179,7 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                 routes.cancelJob(job, "template " + t.name() + " deleted", Caller.current().name());
             }
             templates.delete(t.id());
-            schedulesChanged();
+            events.publishEvent(new TemplateDeleted(t.id()));
             log.info("Template {} deleted ({} active run(s) cancelled)", t.name(), active.size());
             return DeleteTemplateResponse.newBuilder().setCancelledRuns(active.size()).build();
         });
@@ -247,51 +237,6 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
         });
     }
 
-    @Override
-    public void createSchedule(CreateScheduleRequest request, StreamObserver<Schedule> response) {
-        UnaryResponse.send(response, () -> schedules.create(request));
-    }
-
-    @Override
-    public void getSchedule(GetScheduleRequest request, StreamObserver<Schedule> response) {
-        UnaryResponse.send(response, () -> schedules.get(request.getSchedule()));
-    }
-
-    @Override
-    public void listSchedules(ListSchedulesRequest request, StreamObserver<ListSchedulesResponse> response) {
-        UnaryResponse.send(response, () -> ListSchedulesResponse.newBuilder()
-                .addAllSchedules(schedules.list(request.getTemplate(), request.getNamespace())).build());
-    }
-
-    @Override
-    public void setScheduleEnabled(SetScheduleEnabledRequest request, StreamObserver<Schedule> response) {
-        UnaryResponse.send(response, () -> schedules.setEnabled(request.getSchedule(), request.getEnabled()));
-    }
-
-    @Override
-    public void deleteSchedule(DeleteScheduleRequest request, StreamObserver<DeleteScheduleResponse> response) {
-        UnaryResponse.send(response, () -> {
-            schedules.delete(request.getSchedule());
-            return DeleteScheduleResponse.getDefaultInstance();
-        });
-    }
-
-    @Override
-    public void runScheduleNow(RunScheduleNowRequest request, StreamObserver<Job> response) {
-        UnaryResponse.send(response, () -> schedules.runNow(request.getSchedule()).toProto());
-    }
-
-    @Override
-    public void nextFireTimes(NextFireTimesRequest request, StreamObserver<NextFireTimesResponse> response) {
-        UnaryResponse.send(response, () -> NextFireTimesResponse.newBuilder().addAllTimes(
-                schedules.next(request.getSchedule(), request.getCount()).stream().map(JobRecord::timestamp).toList())
-                .build());
-    }
-
-    private void schedulesChanged() {
-        routes.syncSchedules();
-    }
-
     private static void checkTriggeredBy(String by) {
         if (by.length() > MAX_TRIGGERED_BY) {
             throw Status.INVALID_ARGUMENT.withDescription("triggered_by: longer than " + MAX_TRIGGERED_BY + " characters")
@@ -345,8 +290,8 @@ public class TemplateApi extends TemplateServiceGrpc.TemplateServiceImplBase {
                 .setVersion(v)
                 .setLatestVersion(t.latestVersion())
                 .setDefinition(def)
-                .setCreatedAt(JobRecord.timestamp(t.createdAt()))
-                .setUpdatedAt(JobRecord.timestamp(t.updatedAt()))
+                .setCreatedAt(ProtoTime.of(t.createdAt()))
+                .setUpdatedAt(ProtoTime.of(t.updatedAt()))
                 .setStats(templates.stats(t.id()))
                 .setNamespace(t.namespace())
                 .setCreatedBy(t.createdBy() == null ? "" : t.createdBy())

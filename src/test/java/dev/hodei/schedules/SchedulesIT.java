@@ -8,6 +8,7 @@ import dev.hodei.testing.Eventually;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.DeleteScheduleRequest;
+import hodei.v1.DeleteTemplateRequest;
 import hodei.v1.GetScheduleRequest;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
@@ -18,7 +19,9 @@ import hodei.v1.Parameter;
 import hodei.v1.RunScheduleNowRequest;
 import hodei.v1.Schedule;
 import hodei.v1.SetScheduleEnabledRequest;
+import hodei.v1.SetTemplateStatusRequest;
 import hodei.v1.TemplateDefinition;
+import hodei.v1.TemplateStatus;
 import hodei.v1.Trigger;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,12 +29,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
-/** Cron schedules on one control plane: firing on time, pausing, previews, run now, bad input. */
+/** Cron schedules on one control plane: firing on time, pausing, following the template, previews, run now, bad input. */
 class SchedulesIT extends ControlPlaneIT {
+
+    @Autowired CamelContext camel;
 
     private String template(String shell) {
         String name = "sched-" + UUID.randomUUID().toString().substring(0, 8);
@@ -105,6 +113,34 @@ class SchedulesIT extends ControlPlaneIT {
         assertThat(resumed.getEnabled()).isTrue();
         assertThat(resumed.getConsecutiveFailures()).isZero();
         client.templates().deleteSchedule(DeleteScheduleRequest.newBuilder().setSchedule(s.getId()).build());
+    }
+
+    @Test
+    void aScheduleFollowsItsTemplatesStatusAndDeletion() {
+        String template = template("true");
+        Schedule s = schedule(CreateScheduleRequest.newBuilder().setName(template + "-yearly").setTemplate(template)
+                .setCron("0 0 3 1 1 ?").setMisfirePolicy("skip"));
+        String route = ScheduleRoutes.routeId(UUID.fromString(s.getId()));
+        assertThat(camel.getRoute(route)).as("a live schedule's route").isNotNull();
+
+        setStatus(template, TemplateStatus.TEMPLATE_STATUS_DISABLED);
+        Eventually.within(Duration.ofSeconds(10), "route removed", () -> camel.getRoute(route) == null);
+
+        Instant reactivated = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        setStatus(template, TemplateStatus.TEMPLATE_STATUS_ACTIVE);
+        Schedule restarted = client.templates().getSchedule(GetScheduleRequest.newBuilder().setSchedule(s.getId()).build());
+        assertThat(Instant.ofEpochSecond(restarted.getLastFireTime().getSeconds(), restarted.getLastFireTime().getNanos()))
+                .as("re-activated: fires from now on, none for the time it was off").isAfterOrEqualTo(reactivated);
+        Eventually.within(Duration.ofSeconds(10), "route back", () -> camel.getRoute(route) != null);
+
+        client.templates().deleteTemplate(DeleteTemplateRequest.newBuilder().setTemplate(template).build());
+        Eventually.within(Duration.ofSeconds(10), "route removed with the template", () -> camel.getRoute(route) == null);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM schedules WHERE id = ?::uuid", Long.class, s.getId())).isZero();
+    }
+
+    private void setStatus(String template, TemplateStatus status) {
+        client.templates().setTemplateStatus(SetTemplateStatusRequest.newBuilder().setTemplate(template).setStatus(status)
+                .build());
     }
 
     @Test

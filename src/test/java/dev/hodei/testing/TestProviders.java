@@ -6,7 +6,7 @@ import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.providers.WorkerProvider;
 import dev.hodei.providers.docker.DockerProvider;
 import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
+import dev.hodei.server.GrpcEndpoint;
 import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public class TestProviders {
 
     /** A Docker provider whose daemon does not exist. */
     @Bean
-    WorkerProvider unreachableDockerProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
+    WorkerProvider unreachableDockerProvider(HodeiProperties props, GrpcEndpoint grpc, ControlPlaneIdentity identity) {
         HodeiProperties.Docker d = props.providers().docker();
         return new DockerProvider("docker-unreachable", new HodeiProperties.Docker(true,
                 "unix:///tmp/hodei-no-such-docker.sock", d.image(), d.serverAddress(), d.networkMode(), d.user(),

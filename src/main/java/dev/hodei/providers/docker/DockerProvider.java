@@ -16,7 +16,7 @@ import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.providers.WorkerProvider;
 import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
+import dev.hodei.server.GrpcEndpoint;
 import dev.hodei.server.HodeiProperties;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -51,17 +51,17 @@ public class DockerProvider implements WorkerProvider {
 
     private final String name;
     private final HodeiProperties.Docker config;
-    private final GrpcServer grpc;
+    private final GrpcEndpoint grpc;
     private final ControlPlaneIdentity identity;
     private volatile DockerClient client;
 
     @Autowired
-    public DockerProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
+    public DockerProvider(HodeiProperties props, GrpcEndpoint grpc, ControlPlaneIdentity identity) {
         this("docker", props.providers().docker(), grpc, identity);
     }
 
     /** A provider under another name, e.g. for a second Docker engine. */
-    public DockerProvider(String name, HodeiProperties.Docker config, GrpcServer grpc, ControlPlaneIdentity identity) {
+    public DockerProvider(String name, HodeiProperties.Docker config, GrpcEndpoint grpc, ControlPlaneIdentity identity) {
         this.name = name;
         this.config = config;
         this.grpc = grpc;
@@ -192,7 +192,7 @@ public class DockerProvider implements WorkerProvider {
 
     /** The address agents in containers dial. */
     public String serverAddress() {
-        return config.serverAddress().isBlank() ? "127.0.0.1:" + grpc.port() : config.serverAddress();
+        return config.serverAddress().isBlank() ? grpc.loopbackAddress() : config.serverAddress();
     }
 
     /** The engine's API version, negotiated on first use; a daemon that cannot be reached is a clear error. */

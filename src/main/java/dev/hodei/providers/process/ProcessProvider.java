@@ -5,7 +5,7 @@ import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.providers.WorkerProvider;
 import dev.hodei.server.ControlPlaneIdentity;
-import dev.hodei.server.GrpcServer;
+import dev.hodei.server.GrpcEndpoint;
 import dev.hodei.server.HodeiProperties;
 import java.io.File;
 import java.io.IOException;
@@ -36,12 +36,12 @@ public class ProcessProvider implements WorkerProvider {
     static final String MANAGED_FLAG = "-Dhodei.managed=true";
 
     private final HodeiProperties props;
-    private final GrpcServer grpc;
+    private final GrpcEndpoint grpc;
     private final ControlPlaneIdentity identity;
     private final AgentClassArchive classArchive;
     private volatile RunAsUser runAs;
 
-    public ProcessProvider(HodeiProperties props, GrpcServer grpc, ControlPlaneIdentity identity) {
+    public ProcessProvider(HodeiProperties props, GrpcEndpoint grpc, ControlPlaneIdentity identity) {
         this.props = props;
         this.grpc = grpc;
         this.identity = identity;
@@ -55,7 +55,7 @@ public class ProcessProvider implements WorkerProvider {
 
     @Override
     public Optional<String> withheld() {
-        return withheld(props.providers().process().enabled(), grpc.listensBeyondLoopback());
+        return withheld(props.providers().process().enabled(), grpc.beyondLoopback());
     }
 
     /**
@@ -200,7 +200,7 @@ public class ProcessProvider implements WorkerProvider {
     /** The address agents dial: configured, or this server's gRPC port on loopback. */
     public String serverAddress() {
         String configured = props.providers().process().serverAddress();
-        return configured.isBlank() ? "127.0.0.1:" + grpc.port() : configured;
+        return configured.isBlank() ? grpc.loopbackAddress() : configured;
     }
 
     private static boolean isManagedAgent(ProcessHandle p) {
