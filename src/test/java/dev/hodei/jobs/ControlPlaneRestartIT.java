@@ -1,10 +1,10 @@
 package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.Docker;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
@@ -41,7 +41,7 @@ class ControlPlaneRestartIT {
              TestClient client = new TestClient(server.grpcPort())) {
             Job job = client.submit(JobSpec.newBuilder().setProvider(provider).setMaxAttempts(1)
                     .setShell("for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done").build());
-            Eventually.within(Duration.ofSeconds(30), "first output stored", () -> !stdout(client, job.getId(), false).isEmpty());
+            await("first output stored").atMost(Duration.ofSeconds(30)).until(() -> !stdout(client, job.getId(), false).isEmpty());
             String workerId = client.get(job.getId()).getWorkerId();
 
             server.kill();
@@ -63,11 +63,11 @@ class ControlPlaneRestartIT {
                     .mapToObj(i -> "line " + i + "\n").collect(Collectors.joining()));
             assertThat(client.events(job.getId())).filteredOn(e -> e.getToState().getNumber() >= JobState.JOB_STATE_SUCCEEDED_VALUE)
                     .extracting(JobEvent::getToState).containsExactly(JobState.JOB_STATE_SUCCEEDED);
-            Eventually.within(Duration.ofSeconds(15), "worker gone", () -> Agents.ofWorker(workerId).isEmpty()
+            await("worker gone").atMost(Duration.ofSeconds(15)).until(() -> Agents.ofWorker(workerId).isEmpty()
                     && (!provider.equals("docker") || Docker.run("ps", "-aq", "--filter", "name=hodei-worker-" + workerId).isEmpty()));
             if (orphan != null) {
                 String o = orphan;
-                Eventually.within(Duration.ofSeconds(15), "orphan container removed",
+                await("orphan container removed").atMost(Duration.ofSeconds(15)).until(
                         () -> !Docker.run("ps", "-aq", "--no-trunc").contains(o));
             }
         }

@@ -1,8 +1,8 @@
 package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
@@ -53,7 +53,7 @@ class DatabaseOutageIT {
                         .setShell("echo start " + i + "; sleep 12; echo done " + i).build()).getId());
             }
             // every job mid-run when the database goes: each agent loses its stream and must resume
-            Eventually.within(Duration.ofSeconds(60), "every job running", () -> ids.stream()
+            await("every job running").atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
                     .allMatch(id -> client.get(id).getState() == JobState.JOB_STATE_RUNNING));
 
             pg.close();
@@ -61,7 +61,7 @@ class DatabaseOutageIT {
             pg = startPostgres(data, port);
 
             Map<String, Job> done = new ConcurrentHashMap<>();
-            Eventually.within(Duration.ofSeconds(120), "every job ended", () -> {
+            await("every job ended").atMost(Duration.ofSeconds(120)).until(() -> {
                 for (String id : ids) {
                     try {
                         Job j = client.get(id);

@@ -1,10 +1,10 @@
 package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.CancelJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
@@ -48,7 +48,7 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
     @Test
     void cancelKillsATreeThatIgnoresSigtermAndForks() {
         Job job = client.submit("trap '' TERM; for i in 1 2 3; do (trap '' TERM; sleep 3000; :) & done; sleep 3000; :");
-        Eventually.within(Duration.ofSeconds(20), "running with its children", () ->
+        await("running with its children").atMost(Duration.ofSeconds(20)).until(() ->
                 client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING && countProcesses("sleep 3000") >= 4);
         String workerId = client.get(job.getId()).getWorkerId();
 
@@ -120,7 +120,7 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
     }
 
     private static void assertNoProcessOf(String workerId, String commandLine) {
-        Eventually.within(Duration.ofSeconds(10), "no '" + commandLine + "' left of worker " + workerId,
+        await("no '" + commandLine + "' left of worker " + workerId).atMost(Duration.ofSeconds(10)).until(
                 () -> Agents.ofWorker(workerId).isEmpty() && countProcesses(commandLine) == 0);
     }
 

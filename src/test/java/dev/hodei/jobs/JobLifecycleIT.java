@@ -1,10 +1,10 @@
 package dev.hodei.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.ArgvCommand;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
@@ -144,7 +144,7 @@ class JobLifecycleIT extends ControlPlaneIT {
     @Test
     void cancellingARunningJobKillsItsProcessesAndDestroysTheWorker() {
         Job job = client.submit("sleep 300 & sleep 300; echo never");
-        Eventually.within(Duration.ofSeconds(20), "job running",
+        await("job running").atMost(Duration.ofSeconds(20)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         String workerId = client.get(job.getId()).getWorkerId();
 
@@ -153,7 +153,7 @@ class JobLifecycleIT extends ControlPlaneIT {
         Job done = client.awaitEnd(job.getId());
 
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-        Eventually.within(Duration.ofSeconds(10), "agent and job processes gone",
+        await("agent and job processes gone").atMost(Duration.ofSeconds(10)).until(
                 () -> Agents.ofWorker(workerId).isEmpty() && noProcessRuns("sleep 300"));
     }
 
@@ -167,14 +167,14 @@ class JobLifecycleIT extends ControlPlaneIT {
         assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(done.getFailureReason()).isEqualTo("cancelled by request");
-        Eventually.within(Duration.ofSeconds(10), "no live worker for the cancelled job",
+        await("no live worker for the cancelled job").atMost(Duration.ofSeconds(10)).until(
                 () -> jdbc.queryForObject("SELECT count(*) FROM workers WHERE job_id = ? AND destroyed_at IS NULL",
                         Long.class, UUID.fromString(job.getId())) == 0);
     }
 
     private void assertDestroyedImmediately(Job job) {
         UUID workerId = UUID.fromString(job.getWorkerId());
-        Eventually.within(Duration.ofSeconds(10), "worker " + workerId + " destroyed",
+        await("worker " + workerId + " destroyed").atMost(Duration.ofSeconds(10)).until(
                 () -> jdbc.queryForObject("SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?",
                         Boolean.class, workerId));
         assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?", String.class, workerId))

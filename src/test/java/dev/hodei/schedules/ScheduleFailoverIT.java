@@ -1,8 +1,8 @@
 package dev.hodei.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.CreateScheduleRequest;
@@ -80,7 +80,7 @@ class ScheduleFailoverIT {
                 createTemplate(client);
                 once = everySecond(client, "fire-once-missed", "fire-once");
                 skip = everySecond(client, "skip-missed", "skip");
-                Eventually.within(Duration.ofSeconds(30), "both firing", () ->
+                await("both firing").atMost(Duration.ofSeconds(30)).until(() ->
                         runsOf(client, once).size() >= 2 && runsOf(client, skip).size() >= 2);
             }
             server.stop();
@@ -90,7 +90,7 @@ class ScheduleFailoverIT {
             Instant restarted = Instant.now();
 
             try (TestClient client = new TestClient(server.grpcPort())) {
-                Eventually.within(Duration.ofSeconds(30), "both firing again", () ->
+                await("both firing again").atMost(Duration.ofSeconds(30)).until(() ->
                         runsOf(client, once).stream().anyMatch(j -> fire(j).isAfter(restarted.plusSeconds(2)))
                                 && runsOf(client, skip).stream().anyMatch(j -> fire(j).isAfter(restarted.plusSeconds(2))));
 
@@ -147,7 +147,7 @@ class ScheduleFailoverIT {
             createTemplate(clientA);
             String id = everySecond(clientA, "on-two-servers", "fire-once");
             // B learns of the schedule through its sync, not through the call
-            Eventually.within(Duration.ofSeconds(30), "the schedule active on both servers", () -> {
+            await("the schedule active on both servers").atMost(Duration.ofSeconds(30)).until(() -> {
                 try {
                     return a.logs().contains("Schedule on-two-servers (") && b.logs().contains("Schedule on-two-servers (");
                 } catch (java.io.IOException e) {

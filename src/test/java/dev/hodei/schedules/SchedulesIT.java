@@ -2,9 +2,9 @@ package dev.hodei.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.DeleteScheduleRequest;
@@ -60,7 +60,7 @@ class SchedulesIT extends ControlPlaneIT {
         String template = template("echo \"$WHAT\"");
         Schedule s = schedule(CreateScheduleRequest.newBuilder().setName(template + "-every-second")
                 .setTemplate(template).setCron("* * * * * ?").putParameters("WHAT", "tock"));
-        Eventually.within(Duration.ofSeconds(30), "five runs", () -> runs(template).size() >= 5);
+        await("five runs").atMost(Duration.ofSeconds(30)).until(() -> runs(template).size() >= 5);
         client.templates().setScheduleEnabled(SetScheduleEnabledRequest.newBuilder().setSchedule(s.getId())
                 .setEnabled(false).build());
 
@@ -87,7 +87,7 @@ class SchedulesIT extends ControlPlaneIT {
         String template = template("exit 3");
         Schedule s = schedule(CreateScheduleRequest.newBuilder().setName(template + "-failing").setTemplate(template)
                 .setCron("* * * * * ?").setPauseAfterFailures(3));
-        Eventually.within(Duration.ofSeconds(60), "paused", () -> !client.templates()
+        await("paused").atMost(Duration.ofSeconds(60)).until(() -> !client.templates()
                 .getSchedule(GetScheduleRequest.newBuilder().setSchedule(s.getId()).build()).getEnabled());
         Schedule paused = client.templates().getSchedule(GetScheduleRequest.newBuilder().setSchedule(s.getId()).build());
         assertThat(paused.getStatusReason()).isEqualTo("paused after 3 consecutive failed runs");

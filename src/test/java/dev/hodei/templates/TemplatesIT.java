@@ -2,9 +2,9 @@ package dev.hodei.templates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.DeleteTemplateRequest;
 import hodei.v1.GetTemplateRequest;
@@ -264,7 +264,7 @@ class TemplatesIT extends ControlPlaneIT {
         assertThat(rest.getNextPageToken()).isEmpty();
 
         Job running = run(name, Map.of());
-        Eventually.within(Duration.ofSeconds(30), "run started",
+        await("run started").atMost(Duration.ofSeconds(30)).until(
                 () -> client.get(running.getId()).getState() == JobState.JOB_STATE_RUNNING);
         assertThatThrownBy(() -> client.templates().deleteTemplate(DeleteTemplateRequest.newBuilder().setTemplate(name).build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {

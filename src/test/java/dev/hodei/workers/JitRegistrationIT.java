@@ -1,10 +1,10 @@
 package dev.hodei.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.RawAgent;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.TokenScan;
 import hodei.v1.Job;
 import hodei.v1.JobState;
@@ -26,7 +26,7 @@ class JitRegistrationIT extends ControlPlaneIT {
     @Test
     void aReplayedOtpIsRefusedAndTheJobIsUnaffected() {
         Job job = client.submit("sleep 2; echo done");
-        Eventually.within(Duration.ofSeconds(20), "job running",
+        await("job running").atMost(Duration.ofSeconds(20)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
         // The agent's own token is nowhere to be read any more (see below); a second one for the same worker
@@ -46,7 +46,7 @@ class JitRegistrationIT extends ControlPlaneIT {
     @Test
     void theAgentsTokenIsNotInItsEnvironmentNorOnItsCommandLine() throws Exception {
         Job job = client.submit("sleep 2; echo done");
-        Eventually.within(Duration.ofSeconds(20), "job running",
+        await("job running").atMost(Duration.ofSeconds(20)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
         String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class, workerId);

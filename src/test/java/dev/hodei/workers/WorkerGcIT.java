@@ -1,10 +1,10 @@
 package dev.hodei.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
 import hodei.v1.JobSpec;
@@ -24,7 +24,7 @@ class WorkerGcIT extends ControlPlaneIT {
         Path marker = Files.createTempDirectory("hodei-gc").resolve("first-attempt-ran");
         // First attempt: leaves the marker and hangs; second attempt: sees it and succeeds.
         Job job = client.submit("if [ -e " + marker + " ]; then echo second; else touch " + marker + "; sleep 300; fi");
-        Eventually.within(Duration.ofSeconds(20), "first attempt running", () -> Files.exists(marker));
+        await("first attempt running").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
         UUID firstWorker = UUID.fromString(client.get(job.getId()).getWorkerId());
         long agentPid = Long.parseLong(jdbc.queryForObject(
                 "SELECT provider_resource_id FROM workers WHERE id = ?", String.class, firstWorker));
@@ -42,7 +42,7 @@ class WorkerGcIT extends ControlPlaneIT {
         assertThat(jdbc.queryForObject("""
                 SELECT w.destroyed_at < (SELECT min(at) FROM job_events e WHERE e.job_id = w.job_id AND e.attempt = 2)
                 FROM workers w WHERE w.id = ?""", Boolean.class, firstWorker)).isTrue();
-        Eventually.within(Duration.ofSeconds(10), "the lost attempt's sleep is gone",
+        await("the lost attempt's sleep is gone").atMost(Duration.ofSeconds(10)).until(
                 () -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker.toString())));
     }
 
@@ -80,7 +80,7 @@ class WorkerGcIT extends ControlPlaneIT {
         Process orphan = new ProcessBuilder("/bin/sh", "-c", "sleep 600; :", "-Dhodei.managed=true",
                 "-Dhodei.instance=" + identity.instanceId(), "-Dhodei.worker-id=" + unknownWorker).start();
         try {
-            Eventually.within(Duration.ofSeconds(10), "orphan destroyed by the GC", () -> !orphan.isAlive());
+            await("orphan destroyed by the GC").atMost(Duration.ofSeconds(10)).until(() -> !orphan.isAlive());
         } finally {
             orphan.destroyForcibly();
         }

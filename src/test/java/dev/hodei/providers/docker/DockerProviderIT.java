@@ -1,11 +1,11 @@
 package dev.hodei.providers.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.TokenScan;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
@@ -47,7 +47,7 @@ class DockerProviderIT extends ControlPlaneIT {
     static void noContainerLeft(@Autowired ControlPlaneIdentity identity) {
         List<String> left = new ArrayList<>();
         try {
-            Eventually.within(Duration.ofSeconds(10), "no hodei.managed container left", () -> {
+            await("no hodei.managed container left").atMost(Duration.ofSeconds(10)).until(() -> {
                 left.clear();
                 left.addAll(Docker.managedContainers(identity.instanceId()));
                 return left.isEmpty();
@@ -83,11 +83,11 @@ class DockerProviderIT extends ControlPlaneIT {
         assertThat(stdout(ids.get("env"))).isEqualTo("blue\n");
         assertThat(done.values()).allSatisfy(j -> assertThat(j.getProvider()).isEqualTo("docker"));
 
-        Eventually.within(Duration.ofSeconds(10), "every container removed",
+        await("every container removed").atMost(Duration.ofSeconds(10)).until(
                 () -> Docker.managedContainers(identity.instanceId()).isEmpty());
         String jobs = ids.values().stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
         // each row is written once Docker has removed the container, a moment after it is gone
-        Eventually.within(Duration.ofSeconds(10), "every destruction recorded", () -> jdbc.queryForObject(
+        await("every destruction recorded").atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT count(*) FROM workers WHERE destroyed_at IS NULL AND job_id IN (" + jobs + ")", Long.class) == 0);
         assertThat(jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id IN (" + jobs + ")", String.class))
                 .hasSize(6).containsOnly("immediate");
@@ -102,7 +102,7 @@ class DockerProviderIT extends ControlPlaneIT {
 
         Job job = client.submit(JobSpec.newBuilder().setProvider("docker").setShell("sleep 60").build());
         try {
-            Eventually.within(Duration.ofSeconds(30), "job running",
+            await("job running").atMost(Duration.ofSeconds(30)).until(
                     () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
             String container = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?::uuid",
                     String.class, client.get(job.getId()).getWorkerId());
@@ -133,7 +133,7 @@ class DockerProviderIT extends ControlPlaneIT {
     void theTokenIsNeitherInDockerInspectNorLeftInTheContainer() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("docker")
                 .setShell("sleep 2; test ! -e /run/hodei/otp && echo token file gone").build());
-        Eventually.within(Duration.ofSeconds(30), "job running",
+        await("job running").atMost(Duration.ofSeconds(30)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
         String containerId = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
@@ -177,14 +177,14 @@ class DockerProviderIT extends ControlPlaneIT {
                 "--label", "hodei.instance=" + identity.instanceId(), "--label", "hodei.worker-id=" + UUID.randomUUID(),
                 "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
 
-        Eventually.within(Duration.ofSeconds(15), "orphan container removed",
+        await("orphan container removed").atMost(Duration.ofSeconds(15)).until(
                 () -> !Docker.managedContainers(identity.instanceId()).contains(orphan));
     }
 
     @Test
     void destructionMetricsArePublished() throws Exception {
         client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true").setProvider("docker").build()).getId());
-        Eventually.within(Duration.ofSeconds(10), "destroy counted",
+        await("destroy counted").atMost(Duration.ofSeconds(10)).until(
                 () -> metric(scrape(), "hodei_workers_destroyed_immediate_total", "docker") >= 1);
 
         String metrics = scrape();

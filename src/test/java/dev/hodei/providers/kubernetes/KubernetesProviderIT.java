@@ -1,10 +1,10 @@
 package dev.hodei.providers.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.KubernetesMock;
 import dev.hodei.testing.TokenScan;
 import hodei.v1.Job;
@@ -33,7 +33,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
     static void noPodLeft() {
         KubernetesMock k8s = KubernetesMock.get();
         try {
-            Eventually.within(Duration.ofSeconds(15), "no hodei.managed pod or secret left",
+            await("no hodei.managed pod or secret left").atMost(Duration.ofSeconds(15)).until(
                     () -> k8s.pods().isEmpty() && k8s.secrets().isEmpty());
         } finally {
             k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).delete();
@@ -45,7 +45,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
     void aJobRunsInAPodWithTheRightSpecAndPodAndSecretAreDeletedAfter() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setCpu(0.5).setMemoryMb(300)
                 .setRunTimeoutSeconds(120).setShell("sleep 1; echo \"in pod $HODEI_JOB_ID\"").build());
-        Eventually.within(Duration.ofSeconds(20), "pod running", () -> client.get(job.getId()).getState()
+        await("pod running").atMost(Duration.ofSeconds(20)).until(() -> client.get(job.getId()).getState()
                 == JobState.JOB_STATE_RUNNING);
         String workerId = client.get(job.getId()).getWorkerId();
         Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get();
@@ -91,12 +91,12 @@ class KubernetesProviderIT extends ControlPlaneIT {
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
                 String.class, UUID.fromString(job.getId()))).isEqualTo(KubernetesMock.NAMESPACE + "/hodei-worker-" + workerId);
-        Eventually.within(Duration.ofSeconds(10), "pod and secret deleted", () ->
+        await("pod and secret deleted").atMost(Duration.ofSeconds(10)).until(() ->
                 k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get() == null
                         && k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                         .withName("hodei-worker-" + workerId + "-otp").get() == null);
         // the row is written once the provider's delete has returned, a moment after the mock shows it
-        Eventually.within(Duration.ofSeconds(10), "destruction recorded", () -> jdbc.queryForObject(
+        await("destruction recorded").atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
                 "SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?::uuid", Boolean.class, workerId));
         assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?::uuid", String.class, workerId))
                 .isEqualTo("immediate");
@@ -105,7 +105,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
     @Test
     void aJobThatNamesNoCpuOrMemoryGetsTheDefaultRequestsAndLimits() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setShell("true").build());
-        Eventually.within(Duration.ofSeconds(20), "pod created", () -> !client.get(job.getId()).getWorkerId().isEmpty()
+        await("pod created").atMost(Duration.ofSeconds(20)).until(() -> !client.get(job.getId()).getWorkerId().isEmpty()
                 && k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
                         .withName("hodei-worker-" + client.get(job.getId()).getWorkerId()).get() != null);
         Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
@@ -131,7 +131,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
             assertThat(done.getState()).as(done.getProvider() + " job " + id + ": " + done.getFailureReason())
                     .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         }
-        Eventually.within(Duration.ofSeconds(15), "no container and no pod left", () ->
+        await("no container and no pod left").atMost(Duration.ofSeconds(15)).until(() ->
                 Docker.managedContainers(identity.instanceId()).isEmpty() && k8s.pods().isEmpty());
     }
 
@@ -145,7 +145,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
         assertThat(done.getFailureReason()).startsWith("START_FAILED: ImagePullBackOff");
         assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE job_id = ?::uuid", String.class,
                 done.getId())).isEqualTo("start-failed");
-        Eventually.within(Duration.ofSeconds(10), "pod deleted", () -> k8s.pods().isEmpty());
+        await("pod deleted").atMost(Duration.ofSeconds(10)).until(() -> k8s.pods().isEmpty());
     }
 
     @Test
@@ -157,7 +157,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
                 .endMetadata().withNewSpec().addNewContainer().withName("agent").withImage("unpullable/none:1")
                 .endContainer().withRestartPolicy("Never").endSpec().build()).create();
 
-        Eventually.within(Duration.ofSeconds(15), "orphan pod deleted",
+        await("orphan pod deleted").atMost(Duration.ofSeconds(15)).until(
                 () -> k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName(name).get() == null);
     }
 }
