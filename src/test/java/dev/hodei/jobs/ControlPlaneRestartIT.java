@@ -23,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The control plane is killed with SIGKILL while a job runs and started again on the same data:
- * the agent reconnects with its session, the job completes, its output is whole and in order,
+ * The control plane is killed with SIGKILL while a job runs, the job ends while it is down, and the
+ * control plane is started again on the same data: the agent reconnects with its session, the job
+ * completes, its output is whole and in order,
  * exactly one result is recorded, and nothing is leaked. On Docker, a container that no
  * database row knows (left by a crash) is removed by the GC.
  */
@@ -39,10 +40,13 @@ class ControlPlaneRestartIT {
         try (ServerProcess server = new ServerProcess(List.of("--hodei.workers.heartbeat-interval=300ms",
                 "--hodei.workers.lost-after=5s", "--hodei.workers.gc-interval-ms=1000")).start();
              TestClient client = new TestClient(server.grpcPort())) {
+            // the marker finds the job's shell among the machine's processes (a container's too)
+            String marker = "restart-" + UUID.randomUUID();
             Job job = client.submit(JobSpec.newBuilder().setProvider(provider).setMaxAttempts(1)
-                    .setShell("for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done").build());
+                    .setShell(": " + marker + "; for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done").build());
             await("first output stored").atMost(Duration.ofSeconds(30)).until(() -> !stdout(client, job.getId(), false).isEmpty());
             String workerId = client.get(job.getId()).getWorkerId();
+            assertThat(shellsMarked(marker)).as("the job still running when the control plane is killed").isPositive();
 
             server.kill();
             String orphan = null;
@@ -53,7 +57,8 @@ class ControlPlaneRestartIT {
                         "--label", "hodei.instance=" + instance, "--label", "hodei.worker-id=" + UUID.randomUUID(),
                         "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
             }
-            Thread.sleep(2000); // the job goes on printing while nobody listens
+            // the job prints the rest of its lines and ends while nobody listens: its agent must keep them all
+            await("the job's command ended").atMost(Duration.ofSeconds(30)).until(() -> shellsMarked(marker) == 0);
             server.start();
             Job done = client.awaitEnd(job.getId());
 
@@ -71,6 +76,10 @@ class ControlPlaneRestartIT {
                         () -> !Docker.run("ps", "-aq", "--no-trunc").contains(o));
             }
         }
+    }
+
+    private static long shellsMarked(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).count();
     }
 
     private static String stdout(TestClient client, String jobId, boolean follow) {

@@ -85,7 +85,12 @@ class ScheduleFailoverIT {
             }
             server.stop();
             Instant stopped = Instant.now();
-            Thread.sleep(5000);
+            // Nothing runs while the server is stopped, so there is no event to wait for: only the
+            // schedules' own clock. Six fire times after the stop, one more than the five missed fires
+            // asserted below, as the catch-up counts only up to a second before the route starts.
+            CronSchedule everySecond = CronSchedule.parse("* * * * * ?", "UTC");
+            await("six fire times since the stop").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> everySecond.missed(stopped, Instant.now()).count() >= 6);
             server.start();
             Instant restarted = Instant.now();
 
@@ -155,7 +160,8 @@ class ScheduleFailoverIT {
                 }
             });
             Instant bothActive = Instant.now().plusSeconds(1);
-            Thread.sleep(8000);
+            await("five fires handled by both servers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> firesHandledByBoth(a, b, bothActive) >= 5);
             clientB.templates().setScheduleEnabled(SetScheduleEnabledRequest.newBuilder().setSchedule(id)
                     .setEnabled(false).build());
             Instant paused = Instant.now();
@@ -196,6 +202,20 @@ class ScheduleFailoverIT {
             outcomes.computeIfAbsent(Instant.parse(m.group(1)), t -> new ArrayList<>())
                     .add(m.group(2) == null ? "created" : "found");
         }
+    }
+
+    /**
+     * Fire times after {@code after} that both logs show (one created the run, the other found it), at
+     * least a second old, as the window asserted on leaves out the last second before the pause.
+     */
+    private static long firesHandledByBoth(ServerProcess a, ServerProcess b, Instant after) throws java.io.IOException {
+        Map<Instant, List<String>> outcomes = new TreeMap<>();
+        collect(a.logs(), "A", outcomes);
+        collect(b.logs(), "B", outcomes);
+        Instant settled = Instant.now().minusSeconds(1);
+        return outcomes.entrySet().stream()
+                .filter(e -> e.getKey().isAfter(after) && e.getKey().isBefore(settled) && e.getValue().size() == 2)
+                .count();
     }
 
     private static boolean createdBy(String log, Instant t) {

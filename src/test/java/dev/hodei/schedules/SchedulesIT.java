@@ -28,10 +28,16 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Cron schedules on one control plane: firing on time, pausing, previews, run now, bad input. */
 class SchedulesIT extends ControlPlaneIT {
+
+    @Autowired CamelContext camel;
 
     private String template(String shell) {
         String name = "sched-" + UUID.randomUUID().toString().substring(0, 8);
@@ -83,7 +89,7 @@ class SchedulesIT extends ControlPlaneIT {
     }
 
     @Test
-    void aScheduleWhoseRunsKeepFailingPausesItself() throws InterruptedException {
+    void aScheduleWhoseRunsKeepFailingPausesItself() {
         String template = template("exit 3");
         Schedule s = schedule(CreateScheduleRequest.newBuilder().setName(template + "-failing").setTemplate(template)
                 .setCron("* * * * * ?").setPauseAfterFailures(3));
@@ -96,7 +102,14 @@ class SchedulesIT extends ControlPlaneIT {
 
         int afterPause = runs(template).size();
         assertThat(afterPause).isGreaterThanOrEqualTo(3);
-        Thread.sleep(3000);
+        // Three passes of the schedule sync (which would give a live schedule its route back) take at least
+        // two seconds on Quartz's clock, in which a schedule firing every second would have fired.
+        NotifyBuilder syncs = new NotifyBuilder(camel).fromRoute("sync-schedules").whenDone(3).create();
+        try {
+            assertThat(syncs.matches(30, TimeUnit.SECONDS)).as("three schedule syncs").isTrue();
+        } finally {
+            syncs.destroy();
+        }
         assertThat(runs(template)).as("no fire once paused").hasSize(afterPause);
         runs(template).forEach(j -> assertThat(client.awaitEnd(j.getId()).getState()).isEqualTo(JobState.JOB_STATE_FAILED));
 
