@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -160,11 +161,22 @@ class ScheduleFailoverIT {
                 }
             });
             Instant bothActive = Instant.now().plusSeconds(1);
-            await("five fires handled by both servers").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> firesHandledByBoth(a, b, bothActive) >= 5);
+            // The window ends once both logs show every fire before it (at least five), two seconds back so
+            // fires can settle: a loaded server fires late, and a fire it had not reached when the schedule
+            // paused is not one that "both had the route" for.
+            AtomicReference<Instant> windowEnd = new AtomicReference<>();
+            await("five fires, each handled by both servers").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        Instant settled = Instant.now().minusSeconds(2);
+                        List<List<String>> fires = outcomes(a, b).entrySet().stream()
+                                .filter(e -> e.getKey().isAfter(bothActive) && e.getKey().isBefore(settled))
+                                .map(Map.Entry::getValue).toList();
+                        if (fires.size() < 5 || fires.stream().anyMatch(o -> o.size() < 2)) return false;
+                        windowEnd.set(settled);
+                        return true;
+                    });
             clientB.templates().setScheduleEnabled(SetScheduleEnabledRequest.newBuilder().setSchedule(id)
                     .setEnabled(false).build());
-            Instant paused = Instant.now();
 
             List<Job> runs = runsOf(clientB, id);
             Map<Instant, Long> perFire = runs.stream().collect(Collectors.groupingBy(ScheduleFailoverIT::fire,
@@ -173,12 +185,10 @@ class ScheduleFailoverIT {
 
             // in the window where both had the route, both fired every second: one created the run,
             // the other found it
-            Map<Instant, List<String>> outcomes = new TreeMap<>();
+            Map<Instant, List<String>> outcomes = outcomes(a, b);
             String logA = a.logs();
-            collect(logA, "A", outcomes);
-            collect(b.logs(), "B", outcomes);
             List<Instant> window = perFire.keySet().stream()
-                    .filter(t -> t.isAfter(bothActive) && t.isBefore(paused.minusSeconds(1))).toList();
+                    .filter(t -> t.isAfter(bothActive) && t.isBefore(windowEnd.get())).toList();
             assertThat(window).hasSizeGreaterThanOrEqualTo(5);
             for (Instant t : window) {
                 assertThat(outcomes.get(t)).as("fire %s", t).hasSize(2)
@@ -204,18 +214,12 @@ class ScheduleFailoverIT {
         }
     }
 
-    /**
-     * Fire times after {@code after} that both logs show (one created the run, the other found it), at
-     * least a second old, as the window asserted on leaves out the last second before the pause.
-     */
-    private static long firesHandledByBoth(ServerProcess a, ServerProcess b, Instant after) throws java.io.IOException {
+    /** Per fire time, what each server's log says it did: "created" the run or "found" it. */
+    private static Map<Instant, List<String>> outcomes(ServerProcess a, ServerProcess b) throws java.io.IOException {
         Map<Instant, List<String>> outcomes = new TreeMap<>();
         collect(a.logs(), "A", outcomes);
         collect(b.logs(), "B", outcomes);
-        Instant settled = Instant.now().minusSeconds(1);
-        return outcomes.entrySet().stream()
-                .filter(e -> e.getKey().isAfter(after) && e.getKey().isBefore(settled) && e.getValue().size() == 2)
-                .count();
+        return outcomes;
     }
 
     private static boolean createdBy(String log, Instant t) {
