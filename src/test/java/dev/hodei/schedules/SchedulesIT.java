@@ -13,6 +13,7 @@ import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.ListRunsRequest;
+import hodei.v1.ListSchedulesRequest;
 import hodei.v1.NextFireTimesRequest;
 import hodei.v1.Parameter;
 import hodei.v1.RunScheduleNowRequest;
@@ -167,6 +168,7 @@ class SchedulesIT extends ControlPlaneIT {
                         assertThat(e.getStatus().getDescription()).contains(c.expected());
                     });
         }
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM schedules WHERE name IN ('x', 'bad name')", Long.class)).isZero();
+        assertThat(client.templates().listSchedules(ListSchedulesRequest.newBuilder().setTemplate(template).build())
+                .getSchedulesList()).as("schedules stored").isEmpty();
     }
 }

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
+import dev.hodei.testing.Rows;
 import dev.hodei.testing.TokenScan;
+import dev.hodei.workers.WorkerStore;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -35,6 +37,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The Docker provider on the real engine: containers made per job, found by ID, destroyed at once. */
 class DockerProviderIT extends ControlPlaneIT {
+
+    @Autowired WorkerStore workers;
 
     @LocalServerPort int httpPort;
 
@@ -85,12 +89,11 @@ class DockerProviderIT extends ControlPlaneIT {
 
         await("every container removed").atMost(Duration.ofSeconds(10)).until(
                 () -> Docker.managedContainers(identity.instanceId()).isEmpty());
-        String jobs = ids.values().stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        List<UUID> jobs = ids.values().stream().map(UUID::fromString).toList();
         // each row is written once Docker has removed the container, a moment after it is gone
-        await("every destruction recorded").atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT count(*) FROM workers WHERE destroyed_at IS NULL AND job_id IN (" + jobs + ")", Long.class) == 0);
-        assertThat(jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id IN (" + jobs + ")", String.class))
-                .hasSize(6).containsOnly("immediate");
+        await("every destruction recorded").atMost(Duration.ofSeconds(10)).until(
+                () -> jobs.stream().allMatch(id -> workers.liveWorkerOf(id).isEmpty()));
+        assertThat(rows.destroyReasonsOfJobs(jobs)).hasSize(6).containsOnly("immediate");
     }
 
     @Test
@@ -104,8 +107,8 @@ class DockerProviderIT extends ControlPlaneIT {
         try {
             await("job running").atMost(Duration.ofSeconds(30)).until(
                     () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
-            String container = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?::uuid",
-                    String.class, client.get(job.getId()).getWorkerId());
+            String container = workers.find(UUID.fromString(client.get(job.getId()).getWorkerId())).orElseThrow()
+                    .resourceId();
             String inspected = Docker.run("inspect", "--format", "{{json .HostConfig.CapDrop}}|{{json .HostConfig.SecurityOpt}}"
                     + "|{{.HostConfig.PidsLimit}}|{{.HostConfig.Memory}}|{{.Config.User}}", container);
             assertThat(inspected).isEqualTo("[\"ALL\"]|[\"no-new-privileges\"]|1024|" + 2048L * 1024 * 1024 + "|65534:65534");
@@ -122,10 +125,8 @@ class DockerProviderIT extends ControlPlaneIT {
         String ranIn = stdout(job.getId()).strip().substring("containers/".length());
         Job done = client.get(job.getId());
 
-        String tokenRid = jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
-                String.class, UUID.fromString(job.getId()));
-        String workerRid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
-                UUID.fromString(done.getWorkerId()));
+        String tokenRid = rows.tokenOfJob(UUID.fromString(job.getId())).resourceId();
+        String workerRid = workers.find(UUID.fromString(done.getWorkerId())).orElseThrow().resourceId();
         assertThat(tokenRid).hasSize(64).isEqualTo(ranIn).isEqualTo(workerRid);
     }
 
@@ -136,10 +137,8 @@ class DockerProviderIT extends ControlPlaneIT {
         await("job running").atMost(Duration.ofSeconds(30)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
-        String containerId = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
-                workerId);
-        Set<String> hashes = Set.copyOf(jdbc.queryForList(
-                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?", String.class, workerId));
+        String containerId = workers.find(workerId).orElseThrow().resourceId();
+        Set<String> hashes = rows.tokensOfWorker(workerId).stream().map(Rows.BootstrapToken::hash).collect(Collectors.toSet());
 
         String inspect = Docker.run("inspect", containerId);
         assertThat(inspect).contains("HODEI_OTP_FILE=/run/hodei/otp").doesNotContain("HODEI_OTP_TOKEN");
@@ -157,8 +156,7 @@ class DockerProviderIT extends ControlPlaneIT {
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         assertThat(done.getFailureReason())
                 .startsWith("PROVISIONING_FAILED: Docker daemon unreachable at unix:///tmp/hodei-no-such-docker.sock");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM workers WHERE job_id = ? AND destroyed_at IS NULL",
-                Long.class, UUID.fromString(done.getId()))).isZero();
+        assertThat(workers.liveWorkerOf(UUID.fromString(done.getId()))).isEmpty();
     }
 
     @Test

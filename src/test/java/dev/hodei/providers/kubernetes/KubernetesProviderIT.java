@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
 import dev.hodei.testing.KubernetesMock;
+import dev.hodei.testing.Rows;
 import dev.hodei.testing.TokenScan;
+import dev.hodei.workers.WorkerStore;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -21,13 +23,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The Kubernetes provider against fabric8's API mock, with the test playing kubelet. */
 class KubernetesProviderIT extends ControlPlaneIT {
 
     final KubernetesMock k8s = KubernetesMock.get();
+    @Autowired WorkerStore workers;
 
     @AfterAll
     static void noPodLeft() {
@@ -73,8 +78,8 @@ class KubernetesProviderIT extends ControlPlaneIT {
             assertThat(v.getSecret().getSecretName()).isEqualTo("hodei-worker-" + workerId + "-otp");
             assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
         });
-        Set<String> hashes = Set.copyOf(jdbc.queryForList(
-                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?::uuid", String.class, workerId));
+        Set<String> hashes = rows.tokensOfWorker(UUID.fromString(workerId)).stream().map(Rows.BootstrapToken::hash)
+                .collect(Collectors.toSet());
         assertThat(TokenScan.containsTokenOf(Serialization.asJson(pod), hashes)).as("token in the pod").isFalse();
         assertThat(k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                 .withName("hodei-worker-" + workerId + "-otp").get().getMetadata().getOwnerReferences())
@@ -89,17 +94,16 @@ class KubernetesProviderIT extends ControlPlaneIT {
 
         Job done = client.awaitEnd(job.getId());
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        assertThat(jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
-                String.class, UUID.fromString(job.getId()))).isEqualTo(KubernetesMock.NAMESPACE + "/hodei-worker-" + workerId);
+        assertThat(rows.tokenOfJob(UUID.fromString(job.getId())).resourceId())
+                .isEqualTo(KubernetesMock.NAMESPACE + "/hodei-worker-" + workerId);
         await("pod and secret deleted").atMost(Duration.ofSeconds(10)).until(() ->
                 k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get() == null
                         && k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                         .withName("hodei-worker-" + workerId + "-otp").get() == null);
         // the row is written once the provider's delete has returned, a moment after the mock shows it
-        await("destruction recorded").atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject(
-                "SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?::uuid", Boolean.class, workerId));
-        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?::uuid", String.class, workerId))
-                .isEqualTo("immediate");
+        await("destruction recorded").atMost(Duration.ofSeconds(10)).until(
+                () -> workers.find(UUID.fromString(workerId)).orElseThrow().destroyedAt() != null);
+        assertThat(workers.find(UUID.fromString(workerId)).orElseThrow().destroyReason()).isEqualTo("immediate");
     }
 
     @Test
@@ -143,8 +147,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         // from the pod watch, not the 8 s start deadline
         assertThat(done.getFailureReason()).startsWith("START_FAILED: ImagePullBackOff");
-        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE job_id = ?::uuid", String.class,
-                done.getId())).isEqualTo("start-failed");
+        assertThat(rows.destroyReasonsOfJobs(List.of(UUID.fromString(done.getId())))).containsExactly("start-failed");
         await("pod deleted").atMost(Duration.ofSeconds(10)).until(() -> k8s.pods().isEmpty());
     }
 
