@@ -114,7 +114,8 @@ class CronScheduleTest {
     @Test
     void aBadCronAndABadZoneAreReportedTogether() {
         assertThatThrownBy(() -> CronSchedule.parse("* * * *", "Nowhere/Land")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("time_zone: 'Nowhere/Land' is not a time zone").hasMessageContaining("; cron: '* * * *' has 4 fields");
+                .hasMessageStartingWith("time_zone: 'Nowhere/Land' is not a time zone")
+                .hasMessageContaining("; cron: '* * * *' has 4 fields");
     }
 
     private static void assertRefused(String cron, String zone, String message) {
