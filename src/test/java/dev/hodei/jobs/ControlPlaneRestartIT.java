@@ -1,5 +1,7 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static dev.hodei.testing.JobSpecs.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,7 +11,6 @@ import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -42,8 +43,9 @@ class ControlPlaneRestartIT {
              TestClient client = new TestClient(server.grpcPort())) {
             // the marker finds the job's shell among the machine's processes (a container's too)
             String marker = "restart-" + UUID.randomUUID();
-            Job job = client.submit(JobSpec.newBuilder().setProvider(provider).setMaxAttempts(1)
-                    .setShell(": " + marker + "; for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done").build());
+            Job job = client.submit(
+                    shell(": " + marker + "; for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done")
+                            .on(provider).attempts(1));
             await("first output stored").atMost(Duration.ofSeconds(30)).until(() -> !stdout(client, job.getId(), false).isEmpty());
             String workerId = client.get(job.getId()).getWorkerId();
             assertThat(shellsMarked(marker)).as("the job still running when the control plane is killed").isPositive();
@@ -62,8 +64,7 @@ class ControlPlaneRestartIT {
             server.start();
             Job done = client.awaitEnd(job.getId());
 
-            assertThat(done.getState()).as(done.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-            assertThat(done.getAttempt()).isEqualTo(1);
+            assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED).hasAttempt(1);
             assertThat(stdout(client, job.getId(), true)).isEqualTo(IntStream.rangeClosed(1, LINES)
                     .mapToObj(i -> "line " + i + "\n").collect(Collectors.joining()));
             assertThat(client.events(job.getId())).filteredOn(e -> e.getToState().getNumber() >= JobState.JOB_STATE_SUCCEEDED_VALUE)

@@ -1,5 +1,7 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static dev.hodei.testing.JobSpecs.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -8,7 +10,6 @@ import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import io.grpc.StatusRuntimeException;
@@ -52,8 +53,7 @@ class DatabaseOutageIT {
             String marker = "outage-" + UUID.randomUUID();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
-                ids.add(client.submit(JobSpec.newBuilder()
-                        .setShell(": " + marker + "; echo start " + i + "; sleep 12; echo done " + i).build()).getId());
+                ids.add(client.submit(shell(": " + marker + "; echo start " + i + "; sleep 12; echo done " + i)).getId());
             }
             // every job mid-run when the database goes: each agent loses its stream and must resume
             await("every job running").atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
@@ -85,7 +85,7 @@ class DatabaseOutageIT {
             for (int i = 0; i < JOBS; i++) {
                 String id = ids.get(i);
                 Job j = done.get(id);
-                assertThat(j.getState()).as("job %d: %s", i, j.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+                assertThatJob(j).as("job %d", i).hasState(JobState.JOB_STATE_SUCCEEDED);
                 assertThat(client.events(id)).filteredOn(e -> e.getToState() == JobState.JOB_STATE_SUCCEEDED)
                         .extracting(JobEvent::getToState).hasSize(1);
                 List<LogChunk> logs = client.logs(id);
