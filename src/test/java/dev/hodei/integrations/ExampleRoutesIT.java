@@ -1,6 +1,7 @@
 package dev.hodei.integrations;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -116,7 +117,7 @@ class ExampleRoutesIT extends IntegratorRouteTestBase {
             assertThat(ofJob).containsSubsequence("job-submitted", "job-started", "job-finished");
             org.apache.camel.test.junit5.TestSupport.assertIsInstanceOf(java.util.Map.class,
                     events.getExchanges().get(0).getMessage().getBody());
-            dev.hodei.testing.Eventually.within(java.time.Duration.ofSeconds(10), "worker-destroyed event",
+            await("worker-destroyed event").atMost(java.time.Duration.ofSeconds(10)).until(
                     () -> events.getExchanges().stream().anyMatch(e -> "worker-destroyed".equals(
                             e.getMessage().getHeader("hodeiEvent")) && job.getId().equals(e.getMessage().getHeader("hodeiJobId"))));
         } finally {

@@ -1,15 +1,16 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static dev.hodei.testing.JobSpecs.shell;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.Docker;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -23,8 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The control plane is killed with SIGKILL while a job runs and started again on the same data:
- * the agent reconnects with its session, the job completes, its output is whole and in order,
+ * The control plane is killed with SIGKILL while a job runs, the job ends while it is down, and the
+ * control plane is started again on the same data: the agent reconnects with its session, the job
+ * completes, its output is whole and in order,
  * exactly one result is recorded, and nothing is leaked. On Docker, a container that no
  * database row knows (left by a crash) is removed by the GC.
  */
@@ -39,10 +41,14 @@ class ControlPlaneRestartIT {
         try (ServerProcess server = new ServerProcess(List.of("--hodei.workers.heartbeat-interval=300ms",
                 "--hodei.workers.lost-after=5s", "--hodei.workers.gc-interval-ms=1000")).start();
              TestClient client = new TestClient(server.grpcPort())) {
-            Job job = client.submit(JobSpec.newBuilder().setProvider(provider).setMaxAttempts(1)
-                    .setShell("for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done").build());
-            Eventually.within(Duration.ofSeconds(30), "first output stored", () -> !stdout(client, job.getId(), false).isEmpty());
+            // the marker finds the job's shell among the machine's processes (a container's too)
+            String marker = "restart-" + UUID.randomUUID();
+            Job job = client.submit(
+                    shell(": " + marker + "; for i in $(seq 1 " + LINES + "); do echo \"line $i\"; sleep 0.5; done")
+                            .on(provider).attempts(1));
+            await("first output stored").atMost(Duration.ofSeconds(30)).until(() -> !stdout(client, job.getId(), false).isEmpty());
             String workerId = client.get(job.getId()).getWorkerId();
+            assertThat(shellsMarked(marker)).as("the job still running when the control plane is killed").isPositive();
 
             server.kill();
             String orphan = null;
@@ -53,24 +59,28 @@ class ControlPlaneRestartIT {
                         "--label", "hodei.instance=" + instance, "--label", "hodei.worker-id=" + UUID.randomUUID(),
                         "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
             }
-            Thread.sleep(2000); // the job goes on printing while nobody listens
+            // the job prints the rest of its lines and ends while nobody listens: its agent must keep them all
+            await("the job's command ended").atMost(Duration.ofSeconds(30)).until(() -> shellsMarked(marker) == 0);
             server.start();
             Job done = client.awaitEnd(job.getId());
 
-            assertThat(done.getState()).as(done.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-            assertThat(done.getAttempt()).isEqualTo(1);
+            assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED).hasAttempt(1);
             assertThat(stdout(client, job.getId(), true)).isEqualTo(IntStream.rangeClosed(1, LINES)
                     .mapToObj(i -> "line " + i + "\n").collect(Collectors.joining()));
             assertThat(client.events(job.getId())).filteredOn(e -> e.getToState().getNumber() >= JobState.JOB_STATE_SUCCEEDED_VALUE)
                     .extracting(JobEvent::getToState).containsExactly(JobState.JOB_STATE_SUCCEEDED);
-            Eventually.within(Duration.ofSeconds(15), "worker gone", () -> Agents.ofWorker(workerId).isEmpty()
+            await("worker gone").atMost(Duration.ofSeconds(15)).until(() -> Agents.ofWorker(workerId).isEmpty()
                     && (!provider.equals("docker") || Docker.run("ps", "-aq", "--filter", "name=hodei-worker-" + workerId).isEmpty()));
             if (orphan != null) {
                 String o = orphan;
-                Eventually.within(Duration.ofSeconds(15), "orphan container removed",
+                await("orphan container removed").atMost(Duration.ofSeconds(15)).until(
                         () -> !Docker.run("ps", "-aq", "--no-trunc").contains(o));
             }
         }
+    }
+
+    private static long shellsMarked(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).count();
     }
 
     private static String stdout(TestClient client, String jobId, boolean follow) {

@@ -1,13 +1,15 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static dev.hodei.testing.JobSpecs.shell;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import io.grpc.StatusRuntimeException;
@@ -26,16 +28,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL (external to the control plane here, as in production) stops for ten seconds while
- * jobs run, then comes back: the control plane recovers by itself, every job ends SUCCEEDED with
- * its output, none is lost or recorded twice.
+ * PostgreSQL (external to the control plane here, as in production) stops while jobs run and stays
+ * away until every job has ended on its worker (about ten seconds), then comes back: the control
+ * plane recovers by itself, every job ends SUCCEEDED with its output, none is lost or recorded twice.
  */
 class DatabaseOutageIT {
 
     static final int JOBS = 8;
 
     @Test
-    void theControlPlaneRidesOutATenSecondDatabaseOutage() throws Exception {
+    void theControlPlaneRidesOutADatabaseOutageWhileItsJobsEnd() throws Exception {
         Path data = Files.createDirectories(Path.of("target", "test-home", "pg-" + UUID.randomUUID())).toAbsolutePath();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -47,21 +49,29 @@ class DatabaseOutageIT {
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.hikari.connection-timeout=2000")).start();
              TestClient client = new TestClient(server.grpcPort())) {
+            // the marker finds this test's job shells among the machine's processes
+            String marker = "outage-" + UUID.randomUUID();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
-                ids.add(client.submit(JobSpec.newBuilder()
-                        .setShell("echo start " + i + "; sleep 12; echo done " + i).build()).getId());
+                ids.add(client.submit(shell(": " + marker + "; echo start " + i + "; sleep 12; echo done " + i)).getId());
             }
             // every job mid-run when the database goes: each agent loses its stream and must resume
-            Eventually.within(Duration.ofSeconds(60), "every job running", () -> ids.stream()
+            await("every job running").atMost(Duration.ofSeconds(60)).until(() -> ids.stream()
                     .allMatch(id -> client.get(id).getState() == JobState.JOB_STATE_RUNNING));
 
+            assertThat(shellsMarked(marker)).as("job shells found by their marker").isPositive();
+
             pg.close();
-            Thread.sleep(10_000);
+            // away until the control plane has felt it, and until every job has ended on its worker:
+            // each agent then holds output and a result that only the returning database can take
+            await("the control plane failing calls without its database").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThatThrownBy(() -> client.get(ids.get(0)))
+                            .isInstanceOf(StatusRuntimeException.class));
+            await("every job's command ended").atMost(Duration.ofSeconds(60)).until(() -> shellsMarked(marker) == 0);
             pg = startPostgres(data, port);
 
             Map<String, Job> done = new ConcurrentHashMap<>();
-            Eventually.within(Duration.ofSeconds(120), "every job ended", () -> {
+            await("every job ended").atMost(Duration.ofSeconds(120)).until(() -> {
                 for (String id : ids) {
                     try {
                         Job j = client.get(id);
@@ -75,7 +85,7 @@ class DatabaseOutageIT {
             for (int i = 0; i < JOBS; i++) {
                 String id = ids.get(i);
                 Job j = done.get(id);
-                assertThat(j.getState()).as("job %d: %s", i, j.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+                assertThatJob(j).as("job %d", i).hasState(JobState.JOB_STATE_SUCCEEDED);
                 assertThat(client.events(id)).filteredOn(e -> e.getToState() == JobState.JOB_STATE_SUCCEEDED)
                         .extracting(JobEvent::getToState).hasSize(1);
                 List<LogChunk> logs = client.logs(id);
@@ -90,6 +100,10 @@ class DatabaseOutageIT {
         } finally {
             pg.close();
         }
+    }
+
+    private static long shellsMarked(String marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker)).count();
     }
 
     private static EmbeddedPostgres startPostgres(Path data, int port) throws Exception {

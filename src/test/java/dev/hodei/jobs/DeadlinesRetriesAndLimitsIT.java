@@ -1,14 +1,19 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static dev.hodei.testing.JobSpecs.shell;
+import static hodei.v1.JobState.JOB_STATE_CANCELLED;
+import static hodei.v1.JobState.JOB_STATE_FAILED;
+import static hodei.v1.JobState.JOB_STATE_SUCCEEDED;
+import static hodei.v1.JobState.JOB_STATE_TIMED_OUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.CancelJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -33,11 +38,10 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
 
     @Test
     void theRunDeadlineEndsTheJobTimedOutAndKillsItsTree() {
-        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("sleep 3600 & sleep 3600")
-                .setRunTimeoutSeconds(2).build()).getId());
+        Job done = client.awaitEnd(client.submit(shell("sleep 3600 & sleep 3600")
+                .runTimeout(Duration.ofSeconds(2))).getId());
 
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_TIMED_OUT);
-        assertThat(done.getFailureReason()).startsWith("TIMED_OUT");
+        assertThatJob(done).hasState(JOB_STATE_TIMED_OUT).failedWith("TIMED_OUT");
         double ran = Duration.between(JobOutputTimes.instant(done.getStartedAt()),
                 JobOutputTimes.instant(done.getFinishedAt())).toMillis() / 1000.0;
         System.out.printf("run deadline 2 s: TIMED_OUT after %.3f s%n", ran);
@@ -48,54 +52,48 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
     @Test
     void cancelKillsATreeThatIgnoresSigtermAndForks() {
         Job job = client.submit("trap '' TERM; for i in 1 2 3; do (trap '' TERM; sleep 3000; :) & done; sleep 3000; :");
-        Eventually.within(Duration.ofSeconds(20), "running with its children", () ->
+        await("running with its children").atMost(Duration.ofSeconds(20)).until(() ->
                 client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING && countProcesses("sleep 3000") >= 4);
         String workerId = client.get(job.getId()).getWorkerId();
 
         client.jobs().cancelJob(CancelJobRequest.newBuilder().setId(job.getId()).build());
         Job done = client.awaitEnd(job.getId());
 
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThatJob(done).hasState(JOB_STATE_CANCELLED);
         assertNoProcessOf(workerId, "sleep 3000");
     }
 
     @Test
     void aDeclaredRetryableExitCodeIsRetriedAndSucceedsOnTheNextAttempt() throws Exception {
         Path marker = Files.createTempDirectory("hodei-retry").resolve("failed-once");
-        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder()
-                .setShell("if [ -e " + marker + " ]; then echo ok; else touch " + marker + "; exit 75; fi")
-                .addRetryOnExitCodes(75).setMaxAttempts(3).setRetryBackoffMs(50).build()).getId());
+        Job done = client.awaitEnd(client.submit(
+                shell("if [ -e " + marker + " ]; then echo ok; else touch " + marker + "; exit 75; fi")
+                        .retryingOn(75).attempts(3).backoff(Duration.ofMillis(50))).getId());
 
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        assertThat(done.getAttempt()).isEqualTo(2);
+        assertThatJob(done).hasState(JOB_STATE_SUCCEEDED).hasAttempt(2);
         assertThat(client.events(done.getId())).extracting(JobEvent::getReason)
                 .anyMatch(r -> r.startsWith("exit code 75; retrying (attempt 2 of 3)"));
     }
 
     @Test
     void anExitCodeNotDeclaredRetryableFailsAtOnce() {
-        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("exit 75")
-                .addRetryOnExitCodes(76).setMaxAttempts(3).build()).getId());
+        Job done = client.awaitEnd(client.submit(shell("exit 75").retryingOn(76).attempts(3)).getId());
 
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
-        assertThat(done.getAttempt()).isEqualTo(1);
-        assertThat(done.getExitCode()).isEqualTo(75);
+        assertThatJob(done).hasState(JOB_STATE_FAILED).hasAttempt(1).hasExitCode(75);
     }
 
     @Test
     void aJobLeftPendingPastItsQueueDeadlineFailsWithQueueTimeout() {
         // Held back by a future not_before, written in the submitting transaction so no claim sees it first.
         UUID id = tx.execute(s -> {
-            UUID job = jobStore.submit(JobSpec.newBuilder().setShell("true").setQueueTimeoutSeconds(1).build(),
+            UUID job = jobStore.submit(shell("true").queueTimeout(Duration.ofSeconds(1)).build(),
                     null, "process", 3, 60).job().id();
-            jdbc.update("UPDATE jobs SET not_before = now() + interval '1 hour' WHERE id = ?", job);
+            rows.holdBack(job, Duration.ofHours(1));
             return job;
         });
 
         Job done = client.awaitEnd(id.toString());
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
-        assertThat(done.getFailureReason()).startsWith("QUEUE_TIMEOUT");
-        assertThat(done.getAttempt()).isZero();
+        assertThatJob(done).hasState(JOB_STATE_FAILED).failedWith("QUEUE_TIMEOUT").hasAttempt(0);
     }
 
     @Test
@@ -112,7 +110,7 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
         assertThat(chunks.get(chunks.size() - 1).getData().toString(StandardCharsets.UTF_8))
                 .contains("[hodei: output truncated at 4194304 bytes");
-        assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThatJob(client.get(job.getId())).hasState(JOB_STATE_SUCCEEDED);
     }
 
     private static long countProcesses(String commandLine) {
@@ -120,7 +118,7 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
     }
 
     private static void assertNoProcessOf(String workerId, String commandLine) {
-        Eventually.within(Duration.ofSeconds(10), "no '" + commandLine + "' left of worker " + workerId,
+        await("no '" + commandLine + "' left of worker " + workerId).atMost(Duration.ofSeconds(10)).until(
                 () -> Agents.ofWorker(workerId).isEmpty() && countProcesses(commandLine) == 0);
     }
 

@@ -1,14 +1,19 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static dev.hodei.testing.JobSpecs.argv;
+import static dev.hodei.testing.JobSpecs.shell;
+import static hodei.v1.JobState.JOB_STATE_CANCELLED;
+import static hodei.v1.JobState.JOB_STATE_FAILED;
+import static hodei.v1.JobState.JOB_STATE_SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
-import hodei.v1.ArgvCommand;
+import dev.hodei.workers.WorkerStore;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
@@ -18,14 +23,16 @@ import hodei.v1.SubmitJobResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The whole lifecycle with real agent processes: submit, provision, register, run, stream, destroy. */
 class JobLifecycleIT extends ControlPlaneIT {
+
+    @Autowired WorkerStore workers;
 
     @Test
     void stdoutAndStderrArriveInOrderAndTheJobSucceeds() {
@@ -39,8 +46,7 @@ class JobLifecycleIT extends ControlPlaneIT {
         assertThat(chunks).extracting(LogChunk::getSequence)
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, chunks.size()).mapToObj(i -> (long) i).toList());
         Job done = client.get(job.getId());
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        assertThat(done.getExitCode()).isZero();
+        assertThatJob(done).hasState(JOB_STATE_SUCCEEDED).hasExitCode(0);
         assertDestroyedImmediately(done);
     }
 
@@ -48,10 +54,7 @@ class JobLifecycleIT extends ControlPlaneIT {
     void aNonZeroExitCodeFailsTheJobWithThatCode() {
         Job done = client.awaitEnd(client.submit("echo about to fail; exit 3").getId());
 
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
-        assertThat(done.hasExitCode()).isTrue();
-        assertThat(done.getExitCode()).isEqualTo(3);
-        assertThat(done.getFailureReason()).isEqualTo("exit code 3");
+        assertThatJob(done).hasState(JOB_STATE_FAILED).hasExitCode(3).failedBecause("exit code 3");
         assertDestroyedImmediately(done);
     }
 
@@ -61,23 +64,20 @@ class JobLifecycleIT extends ControlPlaneIT {
         String out = text(client.logs(job.getId()), LogStream.LOG_STREAM_STDOUT);
 
         assertThat(out).isEqualTo("A \"ONE\"\nB 'TWO'\n");
-        assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThatJob(client.get(job.getId())).hasState(JOB_STATE_SUCCEEDED);
     }
 
     @Test
     void argvRunsWithoutAShell() {
-        Job job = client.submit(JobSpec.newBuilder()
-                .setArgv(ArgvCommand.newBuilder().addArgs("printf").addArgs("[%s]").addArgs("a b").addArgs("$HOME|x"))
-                .build());
+        Job job = client.submit(argv("printf", "[%s]", "a b", "$HOME|x"));
 
         assertThat(text(client.logs(job.getId()), LogStream.LOG_STREAM_STDOUT)).isEqualTo("[a b][$HOME|x]");
-        assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThatJob(client.get(job.getId())).hasState(JOB_STATE_SUCCEEDED);
     }
 
     @Test
     void envAndWorkingDirReachTheJob() {
-        Job job = client.submit(JobSpec.newBuilder().setShell("echo \"$GREETING from $(pwd)\"")
-                .putEnv("GREETING", "hola").setWorkingDir("/tmp").build());
+        Job job = client.submit(shell("echo \"$GREETING from $(pwd)\"").env("GREETING", "hola").workingDir("/tmp"));
 
         assertThat(text(client.logs(job.getId()), LogStream.LOG_STREAM_STDOUT)).isEqualTo("hola from /tmp\n");
     }
@@ -89,13 +89,12 @@ class JobLifecycleIT extends ControlPlaneIT {
         long ranIn = Long.parseLong(text(client.logs(job.getId()), LogStream.LOG_STREAM_STDOUT).trim());
         Job done = client.get(job.getId());
 
-        Map<String, Object> rows = jdbc.queryForMap("""
-                SELECT w.provider_resource_id AS worker_rid, t.provider_resource_id AS token_rid, t.consumed_at
-                FROM workers w JOIN worker_bootstrap_tokens t ON t.worker_id = w.id WHERE w.id = ?""",
-                UUID.fromString(done.getWorkerId()));
-        assertThat(rows.get("token_rid")).isEqualTo(Long.toString(ranIn));
-        assertThat(rows.get("worker_rid")).isEqualTo(Long.toString(ranIn));
-        assertThat(rows.get("consumed_at")).isNotNull();
+        UUID workerId = UUID.fromString(done.getWorkerId());
+        assertThat(rows.tokensOfWorker(workerId)).singleElement().satisfies(token -> {
+            assertThat(token.resourceId()).isEqualTo(Long.toString(ranIn));
+            assertThat(token.consumedAt()).isNotNull();
+        });
+        assertThat(workers.find(workerId).orElseThrow().resourceId()).isEqualTo(Long.toString(ranIn));
         assertDestroyedImmediately(done);
     }
 
@@ -103,7 +102,7 @@ class JobLifecycleIT extends ControlPlaneIT {
     void aRetriedSubmitWithTheSameKeyReturnsTheSameJob() {
         String key = "retry-" + UUID.randomUUID();
         SubmitJobRequest request = SubmitJobRequest.newBuilder()
-                .setSpec(JobSpec.newBuilder().setShell("echo once")).setIdempotencyKey(key).build();
+                .setSpec(shell("echo once").build()).setIdempotencyKey(key).build();
 
         SubmitJobResponse first = client.jobs().submitJob(request);
         SubmitJobResponse second = client.jobs().submitJob(request);
@@ -111,8 +110,7 @@ class JobLifecycleIT extends ControlPlaneIT {
         assertThat(first.getCreated()).isTrue();
         assertThat(second.getCreated()).isFalse();
         assertThat(second.getJob().getId()).isEqualTo(first.getJob().getId());
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM jobs WHERE idempotency_key = ?", Long.class, key))
-                .isEqualTo(1);
+        assertThat(rows.jobsWithIdempotencyKey(key)).isEqualTo(1);
         client.awaitEnd(first.getJob().getId());
     }
 
@@ -144,7 +142,7 @@ class JobLifecycleIT extends ControlPlaneIT {
     @Test
     void cancellingARunningJobKillsItsProcessesAndDestroysTheWorker() {
         Job job = client.submit("sleep 300 & sleep 300; echo never");
-        Eventually.within(Duration.ofSeconds(20), "job running",
+        await("job running").atMost(Duration.ofSeconds(20)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         String workerId = client.get(job.getId()).getWorkerId();
 
@@ -152,33 +150,29 @@ class JobLifecycleIT extends ControlPlaneIT {
         client.jobs().cancelJob(hodei.v1.CancelJobRequest.newBuilder().setId(job.getId()).build()); // idempotent
         Job done = client.awaitEnd(job.getId());
 
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-        Eventually.within(Duration.ofSeconds(10), "agent and job processes gone",
+        assertThatJob(done).hasState(JOB_STATE_CANCELLED);
+        await("agent and job processes gone").atMost(Duration.ofSeconds(10)).until(
                 () -> Agents.ofWorker(workerId).isEmpty() && noProcessRuns("sleep 300"));
     }
 
     @Test
     void cancellingAPendingJobEndsItAtOnce() {
-        Job job = client.submit(JobSpec.newBuilder().setShell("true").setProvider("process").build());
+        Job job = client.submit(shell("true").on("process"));
         Job cancelled = client.jobs().cancelJob(hodei.v1.CancelJobRequest.newBuilder().setId(job.getId()).build());
         Job done = client.awaitEnd(job.getId());
 
         // an agent needs far longer to start than this cancel takes to arrive, so it never runs
-        assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
-        assertThat(done.getFailureReason()).isEqualTo("cancelled by request");
-        Eventually.within(Duration.ofSeconds(10), "no live worker for the cancelled job",
-                () -> jdbc.queryForObject("SELECT count(*) FROM workers WHERE job_id = ? AND destroyed_at IS NULL",
-                        Long.class, UUID.fromString(job.getId())) == 0);
+        assertThatJob(cancelled).hasState(JOB_STATE_CANCELLED);
+        assertThatJob(done).hasState(JOB_STATE_CANCELLED).failedBecause("cancelled by request");
+        await("no live worker for the cancelled job").atMost(Duration.ofSeconds(10)).until(
+                () -> workers.liveWorkerOf(UUID.fromString(job.getId())).isEmpty());
     }
 
     private void assertDestroyedImmediately(Job job) {
         UUID workerId = UUID.fromString(job.getWorkerId());
-        Eventually.within(Duration.ofSeconds(10), "worker " + workerId + " destroyed",
-                () -> jdbc.queryForObject("SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?",
-                        Boolean.class, workerId));
-        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?", String.class, workerId))
-                .isEqualTo("immediate");
+        await("worker " + workerId + " destroyed").atMost(Duration.ofSeconds(10)).until(
+                () -> workers.find(workerId).orElseThrow().destroyedAt() != null);
+        assertThat(workers.find(workerId).orElseThrow().destroyReason()).isEqualTo("immediate");
         assertThat(Agents.ofWorker(workerId.toString())).as("agent processes of worker " + workerId).isEmpty();
     }
 

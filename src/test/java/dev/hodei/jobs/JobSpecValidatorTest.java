@@ -7,6 +7,7 @@ import hodei.v1.ArgvCommand;
 import hodei.v1.JobSpec;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -154,5 +155,84 @@ class JobSpecValidatorTest {
                 .anyMatch(m -> m.startsWith("spec.env: LD_PRELOAD is not allowed"))
                 .anyMatch(m -> m.startsWith("spec.env: GCONV_PATH is not allowed"))
                 .noneMatch(m -> m.contains("LDX"));
+    }
+
+    @Test
+    void argvNeedsItsProgramAndIsBoundedInBytes() {
+        assertRefused(JobSpec.newBuilder().setArgv(ArgvCommand.newBuilder()), "spec.argv.args: the program (args[0]) is missing");
+        assertRefused(JobSpec.newBuilder().setArgv(ArgvCommand.newBuilder().addArgs(" ").addArgs("x")),
+                "spec.argv.args: the program (args[0]) is missing");
+        assertRefused(JobSpec.newBuilder().setArgv(ArgvCommand.newBuilder().addArgs("echo").addArgs("x".repeat(1048576))),
+                "spec.argv.args: larger than 1048576 bytes");
+        assertThat(violations(JobSpec.newBuilder().setArgv(ArgvCommand.newBuilder().addArgs("echo")
+                .addArgs("x".repeat(1048572))))).as("exactly at the limit").isEmpty();
+    }
+
+    @Test
+    void commandSizeIsCountedInUtf8Bytes() {
+        // 524,289 characters, but 1,048,578 bytes
+        assertRefused(JobSpec.newBuilder().setShell("é".repeat(524289)), "spec.shell: larger than 1048576 bytes");
+        assertThat(violations(JobSpec.newBuilder().setShell("é".repeat(524288)))).isEmpty();
+    }
+
+    @Test
+    void envNamesMustBeVariableNamesAndTheTotalIsNamed() {
+        assertRefused(spec().putEnv("1ABC", "v"), "spec.env: invalid variable name '1ABC'");
+        assertRefused(spec().putEnv("A-B", "v"), "spec.env: invalid variable name 'A-B'");
+        // each entry counts its name, its value, '=' and the NUL: 3 x (1 + 30000 + 2) = 90009
+        assertRefused(spec().putEnv("A", "x".repeat(30000)).putEnv("B", "x".repeat(30000)).putEnv("C", "x".repeat(30000)),
+                "spec.env: 90009 bytes, at most 65536 allowed");
+    }
+
+    @Test
+    void aWorkingDirWithANulIsRefused() {
+        assertRefused(spec().setWorkingDir("/data\0/x"), "spec.working_dir: must not contain NUL characters");
+    }
+
+    @Test
+    void everyRangeNamesItsBoundsAndWhatZeroMeans() {
+        assertThat(violations(spec().setRunTimeoutSeconds(-1).setQueueTimeoutSeconds(-1).setRetryBackoffMs(-1)
+                .setRetryBackoffMaxMs(-1).setMaxAttempts(-1).setMemoryMb(-1))).containsExactly(
+                "spec.run_timeout_seconds: must be between 0 and 604800 (0 = the server's default)",
+                "spec.queue_timeout_seconds: must be between 0 and 2592000 (0 = no limit)",
+                "spec.retry_backoff_ms: must be between 0 and 3600000 (0 = the server's default)",
+                "spec.retry_backoff_max_ms: must be between 0 and 3600000 (0 = the server's default)",
+                "spec.max_attempts: must be between 0 and 10 (0 = the server's default)",
+                "spec.memory_mb: must be between 0 and 4194304 (0 = the provider's default; 4194304 = 4 TiB)");
+    }
+
+    @Test
+    void theConfiguredLimitsAreTheOnesChecked() {
+        JobSpecValidator strict = new JobSpecValidator(TestProperties.with(Map.of(
+                "hodei.jobs.max-run-timeout", "1h", "hodei.jobs.max-queue-timeout", "2h",
+                "hodei.jobs.max-retry-backoff", "10s", "hodei.jobs.max-attempts-limit", "3",
+                "hodei.jobs.max-command-bytes", "16", "hodei.jobs.max-env-entries", "2",
+                "hodei.jobs.max-env-bytes", "20")).jobs(), Set.of("process"));
+        assertThat(strict.violations(spec().setShell("x".repeat(17)).setRunTimeoutSeconds(3601).setQueueTimeoutSeconds(7201)
+                .setRetryBackoffMs(10_001).setMaxAttempts(4).build(), "")).containsExactly(
+                "spec.shell: larger than 16 bytes",
+                "spec.run_timeout_seconds: must be between 0 and 3600 (0 = the server's default)",
+                "spec.queue_timeout_seconds: must be between 0 and 7200 (0 = no limit)",
+                "spec.retry_backoff_ms: must be between 0 and 10000 (0 = the server's default)",
+                "spec.max_attempts: must be between 0 and 3 (0 = the server's default)");
+        assertThat(strict.violations(spec().putEnv("A", "1").putEnv("B", "2").putEnv("C", "3").build(), ""))
+                .containsExactly("spec.env: 3 variables, at most 2 allowed");
+        assertThat(strict.violations(spec().putEnv("A", "x".repeat(10)).putEnv("B", "x".repeat(10)).build(), ""))
+                .containsExactly("spec.env: 26 bytes, at most 20 allowed");
+        assertThat(strict.violations(spec().setShell("x".repeat(16)).setRunTimeoutSeconds(3600).setMaxAttempts(3).build(), ""))
+                .as("at the configured limits").isEmpty();
+    }
+
+    @Test
+    void everyViolationIsReportedNotOnlyTheFirst() {
+        assertThat(violations(JobSpec.newBuilder().setName("n".repeat(257)).setPriority(2000).setCpu(-1)
+                .setProvider("nope").putLabels("-bad", "v"))).containsExactly(
+                "spec.command: give a shell command (spec.shell) or an argv (spec.argv)",
+                "spec.name: longer than 256 characters",
+                "spec.priority: must be between -1000 and 1000",
+                "spec.cpu: must be a number between 0 (the provider's default) and 1024",
+                "spec.provider: unknown provider 'nope' (available: process)",
+                "spec.labels: invalid key '-bad' (1-63 letters, digits, '.', '_', '/' or '-', starting and ending"
+                        + " with a letter or digit)");
     }
 }

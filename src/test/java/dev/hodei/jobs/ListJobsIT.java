@@ -1,10 +1,10 @@
 package dev.hodei.jobs;
 
+import static dev.hodei.testing.JobSpecs.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hodei.testing.ControlPlaneIT;
 import hodei.v1.Job;
-import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.ListJobsRequest;
 import hodei.v1.ListJobsResponse;
@@ -20,8 +20,7 @@ class ListJobsIT extends ControlPlaneIT {
         String team = "t-" + UUID.randomUUID();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(client.submit(JobSpec.newBuilder().setShell(i == 0 ? "exit 1" : "true")
-                    .putLabels("team", team).putLabels("n", "" + i).build()).getId());
+            ids.add(client.submit(shell(i == 0 ? "exit 1" : "true").label("team", team).label("n", "" + i)).getId());
         }
         ids.forEach(client::awaitEnd);
 

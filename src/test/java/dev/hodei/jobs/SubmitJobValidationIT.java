@@ -133,6 +133,6 @@ class SubmitJobValidationIT extends ControlPlaneIT {
     }
 
     private long count() {
-        return jdbc.queryForObject("SELECT count(*) FROM jobs", Long.class);
+        return rows.jobCount();
     }
 }

@@ -1,8 +1,8 @@
 package dev.hodei.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
 import hodei.v1.CreateScheduleRequest;
@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -80,17 +81,22 @@ class ScheduleFailoverIT {
                 createTemplate(client);
                 once = everySecond(client, "fire-once-missed", "fire-once");
                 skip = everySecond(client, "skip-missed", "skip");
-                Eventually.within(Duration.ofSeconds(30), "both firing", () ->
+                await("both firing").atMost(Duration.ofSeconds(30)).until(() ->
                         runsOf(client, once).size() >= 2 && runsOf(client, skip).size() >= 2);
             }
             server.stop();
             Instant stopped = Instant.now();
-            Thread.sleep(5000);
+            // Nothing runs while the server is stopped, so there is no event to wait for: only the
+            // schedules' own clock. Six fire times after the stop, one more than the five missed fires
+            // asserted below, as the catch-up counts only up to a second before the route starts.
+            CronSchedule everySecond = CronSchedule.parse("* * * * * ?", "UTC");
+            await("six fire times since the stop").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> everySecond.missed(stopped, Instant.now()).count() >= 6);
             server.start();
             Instant restarted = Instant.now();
 
             try (TestClient client = new TestClient(server.grpcPort())) {
-                Eventually.within(Duration.ofSeconds(30), "both firing again", () ->
+                await("both firing again").atMost(Duration.ofSeconds(30)).until(() ->
                         runsOf(client, once).stream().anyMatch(j -> fire(j).isAfter(restarted.plusSeconds(2)))
                                 && runsOf(client, skip).stream().anyMatch(j -> fire(j).isAfter(restarted.plusSeconds(2))));
 
@@ -147,7 +153,7 @@ class ScheduleFailoverIT {
             createTemplate(clientA);
             String id = everySecond(clientA, "on-two-servers", "fire-once");
             // B learns of the schedule through its sync, not through the call
-            Eventually.within(Duration.ofSeconds(30), "the schedule active on both servers", () -> {
+            await("the schedule active on both servers").atMost(Duration.ofSeconds(30)).until(() -> {
                 try {
                     return a.logs().contains("Schedule on-two-servers (") && b.logs().contains("Schedule on-two-servers (");
                 } catch (java.io.IOException e) {
@@ -155,10 +161,22 @@ class ScheduleFailoverIT {
                 }
             });
             Instant bothActive = Instant.now().plusSeconds(1);
-            Thread.sleep(8000);
+            // The window ends once both logs show every fire before it (at least five), two seconds back so
+            // fires can settle: a loaded server fires late, and a fire it had not reached when the schedule
+            // paused is not one that "both had the route" for.
+            AtomicReference<Instant> windowEnd = new AtomicReference<>();
+            await("five fires, each handled by both servers").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        Instant settled = Instant.now().minusSeconds(2);
+                        List<List<String>> fires = outcomes(a, b).entrySet().stream()
+                                .filter(e -> e.getKey().isAfter(bothActive) && e.getKey().isBefore(settled))
+                                .map(Map.Entry::getValue).toList();
+                        if (fires.size() < 5 || fires.stream().anyMatch(o -> o.size() < 2)) return false;
+                        windowEnd.set(settled);
+                        return true;
+                    });
             clientB.templates().setScheduleEnabled(SetScheduleEnabledRequest.newBuilder().setSchedule(id)
                     .setEnabled(false).build());
-            Instant paused = Instant.now();
 
             List<Job> runs = runsOf(clientB, id);
             Map<Instant, Long> perFire = runs.stream().collect(Collectors.groupingBy(ScheduleFailoverIT::fire,
@@ -167,12 +185,10 @@ class ScheduleFailoverIT {
 
             // in the window where both had the route, both fired every second: one created the run,
             // the other found it
-            Map<Instant, List<String>> outcomes = new TreeMap<>();
+            Map<Instant, List<String>> outcomes = outcomes(a, b);
             String logA = a.logs();
-            collect(logA, "A", outcomes);
-            collect(b.logs(), "B", outcomes);
             List<Instant> window = perFire.keySet().stream()
-                    .filter(t -> t.isAfter(bothActive) && t.isBefore(paused.minusSeconds(1))).toList();
+                    .filter(t -> t.isAfter(bothActive) && t.isBefore(windowEnd.get())).toList();
             assertThat(window).hasSizeGreaterThanOrEqualTo(5);
             for (Instant t : window) {
                 assertThat(outcomes.get(t)).as("fire %s", t).hasSize(2)
@@ -196,6 +212,14 @@ class ScheduleFailoverIT {
             outcomes.computeIfAbsent(Instant.parse(m.group(1)), t -> new ArrayList<>())
                     .add(m.group(2) == null ? "created" : "found");
         }
+    }
+
+    /** Per fire time, what each server's log says it did: "created" the run or "found" it. */
+    private static Map<Instant, List<String>> outcomes(ServerProcess a, ServerProcess b) throws java.io.IOException {
+        Map<Instant, List<String>> outcomes = new TreeMap<>();
+        collect(a.logs(), "A", outcomes);
+        collect(b.logs(), "B", outcomes);
+        return outcomes;
     }
 
     private static boolean createdBy(String log, Instant t) {

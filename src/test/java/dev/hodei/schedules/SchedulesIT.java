@@ -2,9 +2,9 @@ package dev.hodei.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.DeleteScheduleRequest;
@@ -14,6 +14,7 @@ import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.ListRunsRequest;
+import hodei.v1.ListSchedulesRequest;
 import hodei.v1.NextFireTimesRequest;
 import hodei.v1.Parameter;
 import hodei.v1.RunScheduleNowRequest;
@@ -32,7 +33,9 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -68,7 +71,7 @@ class SchedulesIT extends ControlPlaneIT {
         String template = template("echo \"$WHAT\"");
         Schedule s = schedule(CreateScheduleRequest.newBuilder().setName(template + "-every-second")
                 .setTemplate(template).setCron("* * * * * ?").putParameters("WHAT", "tock"));
-        Eventually.within(Duration.ofSeconds(30), "five runs", () -> runs(template).size() >= 5);
+        await("five runs").atMost(Duration.ofSeconds(30)).until(() -> runs(template).size() >= 5);
         client.templates().setScheduleEnabled(SetScheduleEnabledRequest.newBuilder().setSchedule(s.getId())
                 .setEnabled(false).build());
 
@@ -91,11 +94,11 @@ class SchedulesIT extends ControlPlaneIT {
     }
 
     @Test
-    void aScheduleWhoseRunsKeepFailingPausesItself() throws InterruptedException {
+    void aScheduleWhoseRunsKeepFailingPausesItself() {
         String template = template("exit 3");
         Schedule s = schedule(CreateScheduleRequest.newBuilder().setName(template + "-failing").setTemplate(template)
                 .setCron("* * * * * ?").setPauseAfterFailures(3));
-        Eventually.within(Duration.ofSeconds(60), "paused", () -> !client.templates()
+        await("paused").atMost(Duration.ofSeconds(60)).until(() -> !client.templates()
                 .getSchedule(GetScheduleRequest.newBuilder().setSchedule(s.getId()).build()).getEnabled());
         Schedule paused = client.templates().getSchedule(GetScheduleRequest.newBuilder().setSchedule(s.getId()).build());
         assertThat(paused.getStatusReason()).isEqualTo("paused after 3 consecutive failed runs");
@@ -104,7 +107,14 @@ class SchedulesIT extends ControlPlaneIT {
 
         int afterPause = runs(template).size();
         assertThat(afterPause).isGreaterThanOrEqualTo(3);
-        Thread.sleep(3000);
+        // Three passes of the schedule sync (which would give a live schedule its route back) take at least
+        // two seconds on Quartz's clock, in which a schedule firing every second would have fired.
+        NotifyBuilder syncs = new NotifyBuilder(camel).fromRoute("sync-schedules").whenDone(3).create();
+        try {
+            assertThat(syncs.matches(30, TimeUnit.SECONDS)).as("three schedule syncs").isTrue();
+        } finally {
+            syncs.destroy();
+        }
         assertThat(runs(template)).as("no fire once paused").hasSize(afterPause);
         runs(template).forEach(j -> assertThat(client.awaitEnd(j.getId()).getState()).isEqualTo(JobState.JOB_STATE_FAILED));
 
@@ -124,17 +134,17 @@ class SchedulesIT extends ControlPlaneIT {
         assertThat(camel.getRoute(route)).as("a live schedule's route").isNotNull();
 
         setStatus(template, TemplateStatus.TEMPLATE_STATUS_DISABLED);
-        Eventually.within(Duration.ofSeconds(10), "route removed", () -> camel.getRoute(route) == null);
+        await("route removed").atMost(Duration.ofSeconds(10)).until(() -> camel.getRoute(route) == null);
 
         Instant reactivated = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         setStatus(template, TemplateStatus.TEMPLATE_STATUS_ACTIVE);
         Schedule restarted = client.templates().getSchedule(GetScheduleRequest.newBuilder().setSchedule(s.getId()).build());
         assertThat(Instant.ofEpochSecond(restarted.getLastFireTime().getSeconds(), restarted.getLastFireTime().getNanos()))
                 .as("re-activated: fires from now on, none for the time it was off").isAfterOrEqualTo(reactivated);
-        Eventually.within(Duration.ofSeconds(10), "route back", () -> camel.getRoute(route) != null);
+        await("route back").atMost(Duration.ofSeconds(10)).until(() -> camel.getRoute(route) != null);
 
         client.templates().deleteTemplate(DeleteTemplateRequest.newBuilder().setTemplate(template).build());
-        Eventually.within(Duration.ofSeconds(10), "route removed with the template", () -> camel.getRoute(route) == null);
+        await("route removed with the template").atMost(Duration.ofSeconds(10)).until(() -> camel.getRoute(route) == null);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM schedules WHERE id = ?::uuid", Long.class, s.getId())).isZero();
     }
 
@@ -190,6 +200,7 @@ class SchedulesIT extends ControlPlaneIT {
                         assertThat(e.getStatus().getDescription()).contains(c.expected());
                     });
         }
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM schedules WHERE name IN ('x', 'bad name')", Long.class)).isZero();
+        assertThat(client.templates().listSchedules(ListSchedulesRequest.newBuilder().setTemplate(template).build())
+                .getSchedulesList()).as("schedules stored").isEmpty();
     }
 }

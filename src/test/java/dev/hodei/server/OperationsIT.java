@@ -1,9 +1,9 @@
 package dev.hodei.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.TestClient;
 import hodei.v1.JobState;
 import java.net.InetAddress;
@@ -32,7 +32,7 @@ class OperationsIT extends ControlPlaneIT {
         try (TestClient client = new TestClient(grpc.port())) {
             assertThat(client.awaitEnd(client.submit("true").getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         }
-        Eventually.within(Duration.ofSeconds(10), "process destroy counted",
+        await("process destroy counted").atMost(Duration.ofSeconds(10)).until(
                 () -> value(get("/actuator/prometheus", OPERATOR).body(), "hodei_workers_destroyed_immediate_total\\{provider=\"process\"}") >= 1);
         String metrics = get("/actuator/prometheus", OPERATOR).body();
 

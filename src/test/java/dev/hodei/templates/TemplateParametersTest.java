@@ -130,4 +130,131 @@ class TemplateParametersTest {
                 () -> TemplateParameters.resolve(def(param("N", "number")), Map.of("N", "abc")));
         assertThat(e.getMessage()).isEqualTo("parameters.N: 'abc' is not a number");
     }
+
+    private static List<String> refusals(TemplateDefinition def, Map<String, String> given) {
+        TemplateParameters.Invalid e = catchThrowableOfType(TemplateParameters.Invalid.class,
+                () -> TemplateParameters.resolve(def, given));
+        assertThat(e).as("refused: " + given).isNotNull();
+        return e.violations();
+    }
+
+    @Test
+    void typesAreCheckedCaseInsensitivelyAndAnUnknownTypeIsNamed() {
+        assertThat(TemplateParameters.definitionViolations(def(param("N", "NUMBER"), param("B", "Boolean")))).isEmpty();
+        assertThat(TemplateParameters.definitionViolations(def(param("F", "float")))).containsExactly(
+                "parameters[0] (F).type: 'float' is not one of string, number, boolean, choice, secret");
+    }
+
+    @Test
+    void aNumberIsADecimalWithinItsBounds() throws Exception {
+        TemplateDefinition d = def(param("N", "number").setMin(1).setMax(10));
+        assertThat(TemplateParameters.resolve(d, Map.of("N", "2.5")).spec().getEnvMap()).containsEntry("N", "2.5");
+        assertThat(TemplateParameters.resolve(d, Map.of("N", "1")).shown()).containsEntry("N", "1");
+        assertThat(TemplateParameters.resolve(d, Map.of("N", "10")).shown()).containsEntry("N", "10");
+        assertThat(refusals(d, Map.of("N", "0.99"))).containsExactly("parameters.N: 0.99 is less than the minimum 1");
+        assertThat(refusals(d, Map.of("N", "11"))).containsExactly("parameters.N: 11 is more than the maximum 10");
+        assertThat(refusals(d, Map.of("N", "ten"))).containsExactly("parameters.N: 'ten' is not a number");
+        // bounds on anything but a number, and reversed bounds, are refused when the template is stored
+        assertThat(TemplateParameters.definitionViolations(def(param("S", "string").setMin(1))))
+                .containsExactly("parameters[0] (S).min/max: only for number");
+        assertThat(TemplateParameters.definitionViolations(def(param("N", "number").setMin(5).setMax(1))))
+                .containsExactly("parameters[0] (N).min: greater than max");
+        assertThat(TemplateParameters.definitionViolations(def(param("N", "number").setMin(1).setDefaultValue("0"))))
+                .containsExactly("parameters[0] (N).default: 0 is less than the minimum 1");
+    }
+
+    @Test
+    void aBooleanIsTrueOrFalseInAnyCaseAndReachesTheJobLowerCased() throws Exception {
+        TemplateDefinition d = def(param("B", "boolean"));
+        assertThat(TemplateParameters.resolve(d, Map.of("B", "TRUE")).spec().getEnvMap()).containsEntry("B", "true");
+        assertThat(refusals(d, Map.of("B", "yes"))).containsExactly("parameters.B: 'yes' is not a boolean (true or false)");
+    }
+
+    @Test
+    void aChoiceIsOneOfItsChoicesExactly() throws Exception {
+        TemplateDefinition d = def(param("C", "choice").addChoices("red").addChoices("blue"));
+        assertThat(TemplateParameters.resolve(d, Map.of("C", "blue")).shown()).containsEntry("C", "blue");
+        assertThat(refusals(d, Map.of("C", "Blue"))).containsExactly("parameters.C: 'Blue' is not one of red, blue");
+        assertThat(TemplateParameters.definitionViolations(def(param("C", "choice"))))
+                .containsExactly("parameters[0] (C).choices: a choice needs choices");
+        assertThat(TemplateParameters.definitionViolations(def(param("S", "string").addChoices("a"))))
+                .containsExactly("parameters[0] (S).choices: only for choice");
+        assertThat(TemplateParameters.definitionViolations(def(param("N", "number").setPattern("[0-9]+"))))
+                .containsExactly("parameters[0] (N).pattern: only for string and secret");
+    }
+
+    @Test
+    void requiredParametersSayWhatTheyWantAndOptionalOnesDefault() throws Exception {
+        TemplateDefinition d = def(param("C", "choice").addChoices("a").addChoices("b").setRequired(true),
+                param("N", "number").setMin(1).setMax(9).setRequired(true),
+                param("S", "string").setDefaultValue("dflt"), param("O", "string"));
+        assertThat(refusals(d, Map.of("C", ""))).containsExactly("parameters.C: required (one of a, b)",
+                "parameters.N: required (a number ≥ 1 ≤ 9)");
+        TemplateParameters.Resolved r = TemplateParameters.resolve(d, Map.of("C", "a", "N", "3"));
+        assertThat(r.shown()).containsExactly(Map.entry("C", "a"), Map.entry("N", "3"), Map.entry("O", ""),
+                Map.entry("S", "dflt"));
+    }
+
+    @Test
+    void anUnknownRunParameterIsNamedWithTheOnesTheTemplateHas() {
+        assertThat(refusals(def(param("A", "string"), param("B", "string")), Map.of("NOPE", "1")))
+                .containsExactly("parameters.NOPE: not a parameter of template t (it has A, B)");
+        assertThat(refusals(def(), Map.of("NOPE", "1"))).containsExactly("parameters.NOPE: not a parameter of template t (it has none)");
+    }
+
+    @Test
+    void namesAreEnvironmentVariablesOfTheirOwn() {
+        TemplateDefinition d = TemplateDefinition.newBuilder().setName("t")
+                .setJob(JobSpec.newBuilder().setShell("true").putEnv("E", "1"))
+                .addParameters(param("HODEI_X", "string")).addParameters(param("D", "string"))
+                .addParameters(param("D", "string")).addParameters(param("E", "string")).build();
+        assertThat(TemplateParameters.definitionViolations(d)).containsExactly(
+                "parameters[0] (HODEI_X).name: HODEI_* is reserved",
+                "parameters[2] (D).name: declared twice",
+                "parameters[3] (E).name: clashes with job.env.E (parameters are environment variables)");
+    }
+
+    @Test
+    void placeholdersAreReplacedOutsideTheShellCommandWhichTheShellExpands() throws Exception {
+        TemplateDefinition d = TemplateDefinition.newBuilder().setName("t").addParameters(param("WHO", "string"))
+                .setJob(JobSpec.newBuilder().setShell("echo \"hello ${WHO}\"").putEnv("GREETING", "hi ${WHO}")
+                        .putLabels("who", "${WHO}").setWorkingDir("/home/${WHO}")).build();
+        JobSpec spec = TemplateParameters.resolve(d, Map.of("WHO", "ana; rm -rf /")).spec();
+        assertThat(spec.getShell()).as("left for the shell, never parsed as shell syntax").isEqualTo("echo \"hello ${WHO}\"");
+        assertThat(spec.getEnvMap()).containsEntry("WHO", "ana; rm -rf /").containsEntry("GREETING", "hi ana; rm -rf /");
+        assertThat(spec.getLabelsMap()).containsEntry("who", "ana; rm -rf /");
+        assertThat(spec.getWorkingDir()).isEqualTo("/home/ana; rm -rf /");
+        assertThat(spec.getName()).as("the template's name when the job has none").isEqualTo("t");
+        assertThat(TemplateParameters.definitionViolations(TemplateDefinition.newBuilder().setName("t")
+                .setJob(JobSpec.newBuilder().setShell("true").putEnv("X", "${NOPE}")).build()))
+                .containsExactly("job.env.X: ${NOPE} is not a declared parameter");
+    }
+
+    @Test
+    void aSecretHasNoDefaultStaysOutOfTheSpecAndOutOfPlacesThatAreShown() throws Exception {
+        assertThat(TemplateParameters.definitionViolations(def(param("T", "secret").setDefaultValue("x")))).containsExactly(
+                "parameters[0] (T).default: a secret has no default (it would be stored in clear); give it per run or schedule");
+        TemplateDefinition argv = TemplateDefinition.newBuilder().setName("t").addParameters(param("T", "secret"))
+                .setJob(JobSpec.newBuilder().setArgv(hodei.v1.ArgvCommand.newBuilder().addArgs("curl").addArgs("${T}"))
+                        .putLabels("t", "${T}")).build();
+        assertThat(TemplateParameters.definitionViolations(argv)).containsExactly(
+                "job.argv.args[1]: the secret ${T} may only be used in a shell command or an env value",
+                "job.labels.t: the secret ${T} may only be used in a shell command or an env value");
+
+        TemplateDefinition d = TemplateDefinition.newBuilder().setName("t").addParameters(param("T", "secret"))
+                .setJob(JobSpec.newBuilder().setShell("curl -H \"$AUTH\"").putEnv("AUTH", "Bearer ${T}")).build();
+        TemplateParameters.Resolved r = TemplateParameters.resolve(d, Map.of("T", "s3cr3t"));
+        assertThat(r.secretEnv()).containsExactly(Map.entry("AUTH", "Bearer s3cr3t"), Map.entry("T", "s3cr3t"));
+        assertThat(r.spec().getEnvMap()).doesNotContainKeys("AUTH", "T");
+        assertThat(r.shown()).containsExactly(Map.entry("T", TemplateParameters.REDACTED));
+    }
+
+    @Test
+    void theSampleSpecHasAValueOfEveryType() {
+        TemplateDefinition d = def(param("S", "string"), param("N", "number").setMin(3), param("Z", "number"),
+                param("B", "boolean"), param("C", "choice").addChoices("x").addChoices("y"),
+                param("D", "string").setDefaultValue("given"), param("T", "secret"));
+        assertThat(TemplateParameters.sample(d).getEnvMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "S", "/sample", "N", "3", "Z", "0", "B", "false", "C", "x", "D", "given"));
+    }
 }

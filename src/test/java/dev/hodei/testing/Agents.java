@@ -1,5 +1,7 @@
 package dev.hodei.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,7 +30,7 @@ public final class Agents {
      */
     public static void assertNoneLeft(String instanceId) {
         try {
-            Eventually.within(java.time.Duration.ofSeconds(10), "every agent destroyed", () -> of(instanceId).isEmpty());
+            await("every agent destroyed").atMost(java.time.Duration.ofSeconds(10)).until(() -> of(instanceId).isEmpty());
         } finally {
             killAll(instanceId);
         }

@@ -10,7 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Base of the end-to-end tests on the shared control plane ({@link ControlPlaneTest}): a gRPC
- * client per test, the database, and a check that no agent of this control plane outlives a class.
+ * client per test, the database (through {@link Rows} where no API shows it), and a check that no
+ * agent of this control plane outlives a class.
  */
 @ControlPlaneTest
 public abstract class ControlPlaneIT {
@@ -20,10 +21,12 @@ public abstract class ControlPlaneIT {
     @Autowired protected ControlPlaneIdentity identity;
 
     protected TestClient client;
+    protected Rows rows;
 
     @BeforeEach
     void connectClient() {
         client = new TestClient(grpc.port());
+        rows = new Rows(jdbc);
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.hodei.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import hodei.v1.GetJobRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -55,13 +57,13 @@ public final class ServerProcess implements AutoCloseable {
         File log = home.resolve("server-" + started.size() + ".log").toFile();
         current = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
         started.add(current);
-        Eventually.within(Duration.ofSeconds(90), "admin token written in " + home, () -> {
+        await("admin token written in " + home).atMost(Duration.ofSeconds(90)).until(() -> {
             if (!current.isAlive()) throw new AssertionError("server exited; see " + log);
             return Files.isRegularFile(home.resolve("admin.token"));
         });
         TestTokens.register(grpcPort, Files.readString(home.resolve("admin.token")).strip());
         try (TestClient client = new TestClient(grpcPort)) {
-            Eventually.within(Duration.ofSeconds(90), "server answering on " + grpcPort, () -> {
+            await("server answering on " + grpcPort).atMost(Duration.ofSeconds(90)).until(() -> {
                 if (!current.isAlive()) throw new AssertionError("server exited; see " + log);
                 try {
                     client.jobs().getJob(GetJobRequest.newBuilder().setId(UUID.randomUUID().toString()).build());
@@ -70,7 +72,7 @@ public final class ServerProcess implements AutoCloseable {
                     return e.getStatus().getCode() == Status.Code.NOT_FOUND;
                 }
             });
-            Eventually.within(Duration.ofSeconds(90), "server started", () -> {
+            await("server started").atMost(Duration.ofSeconds(90)).until(() -> {
                 try {
                     return Files.readString(log.toPath()).contains("Started HodeiCli");
                 } catch (IOException e) {
@@ -107,7 +109,7 @@ public final class ServerProcess implements AutoCloseable {
             if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
         }
         try {
-            Eventually.within(Duration.ofSeconds(20), "no process left on " + home, () -> leftOn(home).isEmpty());
+            await("no process left on " + home).atMost(Duration.ofSeconds(20)).until(() -> leftOn(home).isEmpty());
         } finally {
             // a failed check still leaves the machine clean (its PostgreSQL, say)
             leftOn(home).forEach(ProcessHandle::destroyForcibly);

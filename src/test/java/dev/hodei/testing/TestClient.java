@@ -104,6 +104,10 @@ public final class TestClient implements AutoCloseable {
         return jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getJob();
     }
 
+    public Job submit(JobSpecs spec) {
+        return submit(spec.build());
+    }
+
     /** Follows the job's events until it is terminal (WatchJob ends then) and returns the job. */
     public Job awaitEnd(String jobId) {
         events(jobId);

@@ -1,10 +1,11 @@
 package dev.hodei.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.RawAgent;
-import dev.hodei.testing.Eventually;
+import dev.hodei.testing.Rows;
 import dev.hodei.testing.TokenScan;
 import hodei.v1.Job;
 import hodei.v1.JobState;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -22,11 +24,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 class JitRegistrationIT extends ControlPlaneIT {
 
     @Autowired BootstrapTokens tokens;
+    @Autowired WorkerStore workers;
 
     @Test
     void aReplayedOtpIsRefusedAndTheJobIsUnaffected() {
         Job job = client.submit("sleep 2; echo done");
-        Eventually.within(Duration.ofSeconds(20), "job running",
+        await("job running").atMost(Duration.ofSeconds(20)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
         // The agent's own token is nowhere to be read any more (see below); a second one for the same worker
@@ -39,19 +42,17 @@ class JitRegistrationIT extends ControlPlaneIT {
 
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         assertThat(done.getAttempt()).isEqualTo(1);
-        assertThat(jdbc.queryForObject("SELECT detail FROM auth_events WHERE worker_id = ? ORDER BY id DESC LIMIT 1",
-                String.class, workerId)).isEqualTo("otp: token already used (replay)");
+        assertThat(rows.latestAuthEventOf(workerId)).isEqualTo("otp: token already used (replay)");
     }
 
     @Test
     void theAgentsTokenIsNotInItsEnvironmentNorOnItsCommandLine() throws Exception {
         Job job = client.submit("sleep 2; echo done");
-        Eventually.within(Duration.ofSeconds(20), "job running",
+        await("job running").atMost(Duration.ofSeconds(20)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
-        String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class, workerId);
-        Set<String> hashes = Set.copyOf(jdbc.queryForList(
-                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?", String.class, workerId));
+        String pid = workers.find(workerId).orElseThrow().resourceId();
+        Set<String> hashes = rows.tokensOfWorker(workerId).stream().map(Rows.BootstrapToken::hash).collect(Collectors.toSet());
         assertThat(hashes).isNotEmpty();
 
         // what any process of the same user can read, while the agent runs
@@ -70,14 +71,13 @@ class JitRegistrationIT extends ControlPlaneIT {
         UUID jobId = UUID.fromString(job.getId());
 
         String expired = tokens.issue(workerId, jobId);
-        jdbc.update("UPDATE worker_bootstrap_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = ?",
-                BootstrapTokens.hash(expired));
+        rows.expireToken(BootstrapTokens.hash(expired));
         String forAnother = tokens.issue(workerId, jobId);
 
         assertThat(register(workerId, expired)).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(register(UUID.randomUUID(), forAnother)).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(register(workerId, "not-a-token")).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(jdbc.queryForList("SELECT detail FROM auth_events ORDER BY id DESC LIMIT 3", String.class))
+        assertThat(rows.latestAuthEvents(3))
                 .containsExactly("otp: unknown token", "otp: token issued for another worker", "otp: token expired");
         assertThat(client.get(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
     }
@@ -85,8 +85,7 @@ class JitRegistrationIT extends ControlPlaneIT {
     @Test
     void tokensAreStoredOnlyAsHashes() {
         Job job = client.awaitEnd(client.submit("true").getId());
-        String hash = jdbc.queryForObject("SELECT token_hash FROM worker_bootstrap_tokens WHERE job_id = ?",
-                String.class, UUID.fromString(job.getId()));
+        String hash = rows.tokenOfJob(UUID.fromString(job.getId())).hash();
         assertThat(hash).matches("[0-9a-f]{64}");
     }
 

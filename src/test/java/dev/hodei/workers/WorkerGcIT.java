@@ -1,10 +1,10 @@
 package dev.hodei.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
-import dev.hodei.testing.Eventually;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
 import hodei.v1.JobSpec;
@@ -14,17 +14,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The safety net: lost agents, agents that never register, failed providers, orphans. */
 class WorkerGcIT extends ControlPlaneIT {
+
+    @Autowired CamelContext camel;
 
     @Test
     void aKilledAgentIsLostThenTheJobIsRetriedAndSucceeds() throws Exception {
         Path marker = Files.createTempDirectory("hodei-gc").resolve("first-attempt-ran");
         // First attempt: leaves the marker and hangs; second attempt: sees it and succeeds.
         Job job = client.submit("if [ -e " + marker + " ]; then echo second; else touch " + marker + "; sleep 300; fi");
-        Eventually.within(Duration.ofSeconds(20), "first attempt running", () -> Files.exists(marker));
+        await("first attempt running").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
         UUID firstWorker = UUID.fromString(client.get(job.getId()).getWorkerId());
         long agentPid = Long.parseLong(jdbc.queryForObject(
                 "SELECT provider_resource_id FROM workers WHERE id = ?", String.class, firstWorker));
@@ -42,7 +48,7 @@ class WorkerGcIT extends ControlPlaneIT {
         assertThat(jdbc.queryForObject("""
                 SELECT w.destroyed_at < (SELECT min(at) FROM job_events e WHERE e.job_id = w.job_id AND e.attempt = 2)
                 FROM workers w WHERE w.id = ?""", Boolean.class, firstWorker)).isTrue();
-        Eventually.within(Duration.ofSeconds(10), "the lost attempt's sleep is gone",
+        await("the lost attempt's sleep is gone").atMost(Duration.ofSeconds(10)).until(
                 () -> ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker.toString())));
     }
 
@@ -80,7 +86,7 @@ class WorkerGcIT extends ControlPlaneIT {
         Process orphan = new ProcessBuilder("/bin/sh", "-c", "sleep 600; :", "-Dhodei.managed=true",
                 "-Dhodei.instance=" + identity.instanceId(), "-Dhodei.worker-id=" + unknownWorker).start();
         try {
-            Eventually.within(Duration.ofSeconds(10), "orphan destroyed by the GC", () -> !orphan.isAlive());
+            await("orphan destroyed by the GC").atMost(Duration.ofSeconds(10)).until(() -> !orphan.isAlive());
         } finally {
             orphan.destroyForcibly();
         }
@@ -92,7 +98,9 @@ class WorkerGcIT extends ControlPlaneIT {
         Process foreign = new ProcessBuilder("/bin/sh", "-c", "sleep 600; :", "-Dhodei.managed=true",
                 "-Dhodei.instance=" + UUID.randomUUID(), "-Dhodei.worker-id=" + UUID.randomUUID()).start();
         try {
-            Thread.sleep(2500); // more than two GC passes
+            // two whole sweeps that saw it running
+            NotifyBuilder sweeps = new NotifyBuilder(camel).fromRoute("sweep-orphans").whenCompleted(2).create();
+            assertThat(sweeps.matches(30, TimeUnit.SECONDS)).isTrue();
             assertThat(foreign.isAlive()).isTrue();
         } finally {
             foreign.descendants().forEach(ProcessHandle::destroyForcibly);

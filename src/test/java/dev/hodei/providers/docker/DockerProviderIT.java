@@ -1,12 +1,14 @@
 package dev.hodei.providers.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
-import dev.hodei.testing.Eventually;
+import dev.hodei.testing.Rows;
 import dev.hodei.testing.TokenScan;
+import dev.hodei.workers.WorkerStore;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -36,6 +38,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /** The Docker provider on the real engine: containers made per job, found by ID, destroyed at once. */
 class DockerProviderIT extends ControlPlaneIT {
 
+    @Autowired WorkerStore workers;
+
     @LocalServerPort int httpPort;
 
     @BeforeEach
@@ -47,7 +51,7 @@ class DockerProviderIT extends ControlPlaneIT {
     static void noContainerLeft(@Autowired ControlPlaneIdentity identity) {
         List<String> left = new ArrayList<>();
         try {
-            Eventually.within(Duration.ofSeconds(10), "no hodei.managed container left", () -> {
+            await("no hodei.managed container left").atMost(Duration.ofSeconds(10)).until(() -> {
                 left.clear();
                 left.addAll(Docker.managedContainers(identity.instanceId()));
                 return left.isEmpty();
@@ -83,14 +87,13 @@ class DockerProviderIT extends ControlPlaneIT {
         assertThat(stdout(ids.get("env"))).isEqualTo("blue\n");
         assertThat(done.values()).allSatisfy(j -> assertThat(j.getProvider()).isEqualTo("docker"));
 
-        Eventually.within(Duration.ofSeconds(10), "every container removed",
+        await("every container removed").atMost(Duration.ofSeconds(10)).until(
                 () -> Docker.managedContainers(identity.instanceId()).isEmpty());
-        String jobs = ids.values().stream().map(id -> "'" + id + "'").collect(Collectors.joining(","));
+        List<UUID> jobs = ids.values().stream().map(UUID::fromString).toList();
         // each row is written once Docker has removed the container, a moment after it is gone
-        Eventually.within(Duration.ofSeconds(10), "every destruction recorded", () -> jdbc.queryForObject(
-                "SELECT count(*) FROM workers WHERE destroyed_at IS NULL AND job_id IN (" + jobs + ")", Long.class) == 0);
-        assertThat(jdbc.queryForList("SELECT destroy_reason FROM workers WHERE job_id IN (" + jobs + ")", String.class))
-                .hasSize(6).containsOnly("immediate");
+        await("every destruction recorded").atMost(Duration.ofSeconds(10)).until(
+                () -> jobs.stream().allMatch(id -> workers.liveWorkerOf(id).isEmpty()));
+        assertThat(rows.destroyReasonsOfJobs(jobs)).hasSize(6).containsOnly("immediate");
     }
 
     @Test
@@ -102,10 +105,10 @@ class DockerProviderIT extends ControlPlaneIT {
 
         Job job = client.submit(JobSpec.newBuilder().setProvider("docker").setShell("sleep 60").build());
         try {
-            Eventually.within(Duration.ofSeconds(30), "job running",
+            await("job running").atMost(Duration.ofSeconds(30)).until(
                     () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
-            String container = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?::uuid",
-                    String.class, client.get(job.getId()).getWorkerId());
+            String container = workers.find(UUID.fromString(client.get(job.getId()).getWorkerId())).orElseThrow()
+                    .resourceId();
             String inspected = Docker.run("inspect", "--format", "{{json .HostConfig.CapDrop}}|{{json .HostConfig.SecurityOpt}}"
                     + "|{{.HostConfig.PidsLimit}}|{{.HostConfig.Memory}}|{{.Config.User}}", container);
             assertThat(inspected).isEqualTo("[\"ALL\"]|[\"no-new-privileges\"]|1024|" + 2048L * 1024 * 1024 + "|65534:65534");
@@ -122,10 +125,8 @@ class DockerProviderIT extends ControlPlaneIT {
         String ranIn = stdout(job.getId()).strip().substring("containers/".length());
         Job done = client.get(job.getId());
 
-        String tokenRid = jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
-                String.class, UUID.fromString(job.getId()));
-        String workerRid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
-                UUID.fromString(done.getWorkerId()));
+        String tokenRid = rows.tokenOfJob(UUID.fromString(job.getId())).resourceId();
+        String workerRid = workers.find(UUID.fromString(done.getWorkerId())).orElseThrow().resourceId();
         assertThat(tokenRid).hasSize(64).isEqualTo(ranIn).isEqualTo(workerRid);
     }
 
@@ -133,13 +134,11 @@ class DockerProviderIT extends ControlPlaneIT {
     void theTokenIsNeitherInDockerInspectNorLeftInTheContainer() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("docker")
                 .setShell("sleep 2; test ! -e /run/hodei/otp && echo token file gone").build());
-        Eventually.within(Duration.ofSeconds(30), "job running",
+        await("job running").atMost(Duration.ofSeconds(30)).until(
                 () -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
         UUID workerId = UUID.fromString(client.get(job.getId()).getWorkerId());
-        String containerId = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE id = ?", String.class,
-                workerId);
-        Set<String> hashes = Set.copyOf(jdbc.queryForList(
-                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?", String.class, workerId));
+        String containerId = workers.find(workerId).orElseThrow().resourceId();
+        Set<String> hashes = rows.tokensOfWorker(workerId).stream().map(Rows.BootstrapToken::hash).collect(Collectors.toSet());
 
         String inspect = Docker.run("inspect", containerId);
         assertThat(inspect).contains("HODEI_OTP_FILE=/run/hodei/otp").doesNotContain("HODEI_OTP_TOKEN");
@@ -157,8 +156,7 @@ class DockerProviderIT extends ControlPlaneIT {
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         assertThat(done.getFailureReason())
                 .startsWith("PROVISIONING_FAILED: Docker daemon unreachable at unix:///tmp/hodei-no-such-docker.sock");
-        assertThat(jdbc.queryForObject("SELECT count(*) FROM workers WHERE job_id = ? AND destroyed_at IS NULL",
-                Long.class, UUID.fromString(done.getId()))).isZero();
+        assertThat(workers.liveWorkerOf(UUID.fromString(done.getId()))).isEmpty();
     }
 
     @Test
@@ -177,14 +175,14 @@ class DockerProviderIT extends ControlPlaneIT {
                 "--label", "hodei.instance=" + identity.instanceId(), "--label", "hodei.worker-id=" + UUID.randomUUID(),
                 "--entrypoint", "sleep", Docker.AGENT_IMAGE, "600");
 
-        Eventually.within(Duration.ofSeconds(15), "orphan container removed",
+        await("orphan container removed").atMost(Duration.ofSeconds(15)).until(
                 () -> !Docker.managedContainers(identity.instanceId()).contains(orphan));
     }
 
     @Test
     void destructionMetricsArePublished() throws Exception {
         client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true").setProvider("docker").build()).getId());
-        Eventually.within(Duration.ofSeconds(10), "destroy counted",
+        await("destroy counted").atMost(Duration.ofSeconds(10)).until(
                 () -> metric(scrape(), "hodei_workers_destroyed_immediate_total", "docker") >= 1);
 
         String metrics = scrape();

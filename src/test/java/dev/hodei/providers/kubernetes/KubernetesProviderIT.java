@@ -1,12 +1,14 @@
 package dev.hodei.providers.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.Docker;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.KubernetesMock;
+import dev.hodei.testing.Rows;
 import dev.hodei.testing.TokenScan;
+import dev.hodei.workers.WorkerStore;
 import hodei.v1.Job;
 import hodei.v1.JobSpec;
 import hodei.v1.JobState;
@@ -21,19 +23,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The Kubernetes provider against fabric8's API mock, with the test playing kubelet. */
 class KubernetesProviderIT extends ControlPlaneIT {
 
     final KubernetesMock k8s = KubernetesMock.get();
+    @Autowired WorkerStore workers;
 
     @AfterAll
     static void noPodLeft() {
         KubernetesMock k8s = KubernetesMock.get();
         try {
-            Eventually.within(Duration.ofSeconds(15), "no hodei.managed pod or secret left",
+            await("no hodei.managed pod or secret left").atMost(Duration.ofSeconds(15)).until(
                     () -> k8s.pods().isEmpty() && k8s.secrets().isEmpty());
         } finally {
             k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).delete();
@@ -45,7 +50,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
     void aJobRunsInAPodWithTheRightSpecAndPodAndSecretAreDeletedAfter() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setCpu(0.5).setMemoryMb(300)
                 .setRunTimeoutSeconds(120).setShell("sleep 1; echo \"in pod $HODEI_JOB_ID\"").build());
-        Eventually.within(Duration.ofSeconds(20), "pod running", () -> client.get(job.getId()).getState()
+        await("pod running").atMost(Duration.ofSeconds(20)).until(() -> client.get(job.getId()).getState()
                 == JobState.JOB_STATE_RUNNING);
         String workerId = client.get(job.getId()).getWorkerId();
         Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get();
@@ -73,8 +78,8 @@ class KubernetesProviderIT extends ControlPlaneIT {
             assertThat(v.getSecret().getSecretName()).isEqualTo("hodei-worker-" + workerId + "-otp");
             assertThat(v.getSecret().getDefaultMode()).isEqualTo(0400);
         });
-        Set<String> hashes = Set.copyOf(jdbc.queryForList(
-                "SELECT token_hash FROM worker_bootstrap_tokens WHERE worker_id = ?::uuid", String.class, workerId));
+        Set<String> hashes = rows.tokensOfWorker(UUID.fromString(workerId)).stream().map(Rows.BootstrapToken::hash)
+                .collect(Collectors.toSet());
         assertThat(TokenScan.containsTokenOf(Serialization.asJson(pod), hashes)).as("token in the pod").isFalse();
         assertThat(k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                 .withName("hodei-worker-" + workerId + "-otp").get().getMetadata().getOwnerReferences())
@@ -89,23 +94,22 @@ class KubernetesProviderIT extends ControlPlaneIT {
 
         Job done = client.awaitEnd(job.getId());
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        assertThat(jdbc.queryForObject("SELECT provider_resource_id FROM worker_bootstrap_tokens WHERE job_id = ?",
-                String.class, UUID.fromString(job.getId()))).isEqualTo(KubernetesMock.NAMESPACE + "/hodei-worker-" + workerId);
-        Eventually.within(Duration.ofSeconds(10), "pod and secret deleted", () ->
+        assertThat(rows.tokenOfJob(UUID.fromString(job.getId())).resourceId())
+                .isEqualTo(KubernetesMock.NAMESPACE + "/hodei-worker-" + workerId);
+        await("pod and secret deleted").atMost(Duration.ofSeconds(10)).until(() ->
                 k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName("hodei-worker-" + workerId).get() == null
                         && k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE)
                         .withName("hodei-worker-" + workerId + "-otp").get() == null);
         // the row is written once the provider's delete has returned, a moment after the mock shows it
-        Eventually.within(Duration.ofSeconds(10), "destruction recorded", () -> jdbc.queryForObject(
-                "SELECT destroyed_at IS NOT NULL FROM workers WHERE id = ?::uuid", Boolean.class, workerId));
-        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?::uuid", String.class, workerId))
-                .isEqualTo("immediate");
+        await("destruction recorded").atMost(Duration.ofSeconds(10)).until(
+                () -> workers.find(UUID.fromString(workerId)).orElseThrow().destroyedAt() != null);
+        assertThat(workers.find(UUID.fromString(workerId)).orElseThrow().destroyReason()).isEqualTo("immediate");
     }
 
     @Test
     void aJobThatNamesNoCpuOrMemoryGetsTheDefaultRequestsAndLimits() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setShell("true").build());
-        Eventually.within(Duration.ofSeconds(20), "pod created", () -> !client.get(job.getId()).getWorkerId().isEmpty()
+        await("pod created").atMost(Duration.ofSeconds(20)).until(() -> !client.get(job.getId()).getWorkerId().isEmpty()
                 && k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
                         .withName("hodei-worker-" + client.get(job.getId()).getWorkerId()).get() != null);
         Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
@@ -131,7 +135,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
             assertThat(done.getState()).as(done.getProvider() + " job " + id + ": " + done.getFailureReason())
                     .isEqualTo(JobState.JOB_STATE_SUCCEEDED);
         }
-        Eventually.within(Duration.ofSeconds(15), "no container and no pod left", () ->
+        await("no container and no pod left").atMost(Duration.ofSeconds(15)).until(() ->
                 Docker.managedContainers(identity.instanceId()).isEmpty() && k8s.pods().isEmpty());
     }
 
@@ -143,9 +147,8 @@ class KubernetesProviderIT extends ControlPlaneIT {
         assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
         // from the pod watch, not the 8 s start deadline
         assertThat(done.getFailureReason()).startsWith("START_FAILED: ImagePullBackOff");
-        assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE job_id = ?::uuid", String.class,
-                done.getId())).isEqualTo("start-failed");
-        Eventually.within(Duration.ofSeconds(10), "pod deleted", () -> k8s.pods().isEmpty());
+        assertThat(rows.destroyReasonsOfJobs(List.of(UUID.fromString(done.getId())))).containsExactly("start-failed");
+        await("pod deleted").atMost(Duration.ofSeconds(10)).until(() -> k8s.pods().isEmpty());
     }
 
     @Test
@@ -157,7 +160,7 @@ class KubernetesProviderIT extends ControlPlaneIT {
                 .endMetadata().withNewSpec().addNewContainer().withName("agent").withImage("unpullable/none:1")
                 .endContainer().withRestartPolicy("Never").endSpec().build()).create();
 
-        Eventually.within(Duration.ofSeconds(15), "orphan pod deleted",
+        await("orphan pod deleted").atMost(Duration.ofSeconds(15)).until(
                 () -> k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).withName(name).get() == null);
     }
 }

@@ -1,9 +1,9 @@
 package dev.hodei.providers.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
-import dev.hodei.testing.Eventually;
 import dev.hodei.testing.RunAs;
 import dev.hodei.testing.ServerProcess;
 import dev.hodei.testing.TestClient;
@@ -35,7 +35,7 @@ class ProcessRunAsUserIT {
         try (ServerProcess server = new ServerProcess(List.of("--hodei.providers.process.run-as-user=" + RunAs.USER));
              TestClient client = new TestClient(server.start().grpcPort())) {
             Job other = client.submit(JobSpec.newBuilder().setProvider("process").setShell("sleep 120 & sleep 120").build());
-            Eventually.within(Duration.ofSeconds(30), "the other job running",
+            await("the other job running").atMost(Duration.ofSeconds(30)).until(
                     () -> client.get(other.getId()).getState() == JobState.JOB_STATE_RUNNING);
             otherWorker = client.get(other.getId()).getWorkerId();
             long otherAgent = Agents.ofWorker(otherWorker).get(0).pid();
@@ -57,7 +57,7 @@ class ProcessRunAsUserIT {
             client.jobs().cancelJob(CancelJobRequest.newBuilder().setId(other.getId()).setReason("test").build());
             assertThat(client.awaitEnd(other.getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
             String worker = otherWorker;
-            Eventually.within(Duration.ofSeconds(15), "every process of the cancelled job gone",
+            await("every process of the cancelled job gone").atMost(Duration.ofSeconds(15)).until(
                     () -> ProcessProvider.processesOfWorker(UUID.fromString(worker)).isEmpty()
                             && Agents.ofWorker(worker).isEmpty());
         } finally {
