@@ -97,9 +97,12 @@ public class ScheduleStore {
     }
 
     /** Records a fire time handled; never moves backwards. */
+    /** A paused schedule keeps the reason it was paused for, even if a fire was still under way. */
     public void markFired(UUID id, Instant fireTime, String statusReason) {
         jdbc.update("""
-                UPDATE schedules SET last_fire_at = greatest(last_fire_at, :t), status_reason = :reason WHERE id = :id""",
+                UPDATE schedules SET last_fire_at = greatest(last_fire_at, :t),
+                       status_reason = CASE WHEN enabled THEN :reason ELSE status_reason END
+                WHERE id = :id""",
                 new MapSqlParameterSource("id", id).addValue("t", Timestamp.from(fireTime))
                         .addValue("reason", statusReason));
     }
