@@ -35,6 +35,7 @@ public final class RpcPermissions {
         needs(JobServiceGrpc.getSubmitJobMethod(), Permission.SUBMIT);
         needs(JobServiceGrpc.getGetJobMethod(), Permission.READ);
         needs(JobServiceGrpc.getListJobsMethod(), Permission.READ);
+        needs(JobServiceGrpc.getGetQueueMethod(), Permission.READ);
         needs(JobServiceGrpc.getCancelJobMethod(), Permission.SUBMIT);
         needs(JobServiceGrpc.getStreamLogsMethod(), Permission.READ);
         needs(JobServiceGrpc.getWatchJobMethod(), Permission.READ);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code hodei}: the control plane and its client in one command. */
 @Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
         description = "Hodei Jobs: run shell jobs on ephemeral workers.",
-        subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, TemplateCommands.class,
+        subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, QueueCommand.class, TemplateCommands.class,
                 ScheduleCommands.class, TokenCommands.class, TokenCommands.Audit.class,
                 ConfigCommands.class, TlsCommands.class, DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})

@@ -73,6 +73,7 @@ final class JobOutput {
         out.printf("command:   %s%n", job.getSpec().hasArgv()
                 ? String.join(" ", job.getSpec().getArgv().getArgsList()) + "  (argv)" : job.getSpec().getShell());
         out.printf("state:     %s%n", state(job.getState()));
+        if (!job.getWaitingReason().isEmpty()) out.printf("waiting:   %s%n", job.getWaitingReason());
         if (job.hasExitCode()) out.printf("exit code: %d%s%n", job.getExitCode(),
                 job.getSignal() != 0 ? " (signal " + job.getSignal() + ")" : "");
         if (!job.getFailureReason().isEmpty()) out.printf("reason:    %s%n", job.getFailureReason());

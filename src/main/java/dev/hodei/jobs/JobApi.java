@@ -12,6 +12,8 @@ import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.CancelJobRequest;
 import hodei.v1.GetJobRequest;
+import hodei.v1.GetQueueRequest;
+import hodei.v1.Queue;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
 import hodei.v1.JobServiceGrpc;
@@ -54,11 +56,13 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     private final JobSignals signals;
     private final JobSubmission submission;
     private final LifecycleRoutes routes;
+    private final QueueStanding queue;
     private final WorkerStore workers;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
 
     public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSubmission submission,
-                  LifecycleRoutes routes, WorkerStore workers) {
+                  LifecycleRoutes routes, WorkerStore workers, QueueStanding queue) {
+        this.queue = queue;
         this.workers = workers;
         this.jobs = jobs;
         this.logs = logs;
@@ -94,8 +98,13 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             if (job.workerId() != null) {
                 workers.find(job.workerId()).map(WorkerRecord::resourceId).ifPresent(out::setProviderResourceId);
             }
-            return out.build();
+            return out.setWaitingReason(queue.waitingReason(job)).build();
         });
+    }
+
+    @Override
+    public void getQueue(GetQueueRequest request, StreamObserver<Queue> response) {
+        UnaryResponse.send(response, queue::queue);
     }
 
     @Override

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import hodei.v1.JobSpec;
 import java.time.Instant;
+import dev.hodei.capacity.Admission;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +50,13 @@ public class JobStore {
         public static final Origin DEFAULT = new Origin("default", null);
     }
 
+    /** What a job is counted for against its provider's capacity. */
+    public record Request(double cpu, long memoryMb) {
+        public static final Request NONE = new Request(0, 0);
+    }
+
     public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds) {
-        return submit(spec, idempotencyKey, Origin.DEFAULT, provider, maxAttempts, runTimeoutSeconds, null);
+        return submit(spec, idempotencyKey, Origin.DEFAULT, provider, maxAttempts, runTimeoutSeconds, null, Request.NONE);
     }
 
     /**
@@ -57,7 +64,7 @@ public class JobStore {
      *         of the namespace with another spec (or another template)
      */
     public Submitted submit(JobSpec spec, String idempotencyKey, Origin origin, String provider, int maxAttempts,
-                            long runTimeoutSeconds, RunLink run) {
+                            long runTimeoutSeconds, RunLink run, Request request) {
         UUID id = run == null ? UUID.randomUUID() : run.jobId();
         String key = idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
         MapSqlParameterSource p = new MapSqlParameterSource()
@@ -73,6 +80,8 @@ public class JobStore {
                 .addValue("maxAttempts", maxAttempts)
                 .addValue("timeout", runTimeoutSeconds)
                 .addValue("queueTimeout", spec.getQueueTimeoutSeconds())
+                .addValue("cpu", request.cpu())
+                .addValue("memory", request.memoryMb())
                 .addValue("templateId", run == null ? null : run.templateId())
                 .addValue("templateName", run == null ? null : run.templateName())
                 .addValue("templateVersion", run == null ? null : run.templateVersion())
@@ -89,13 +98,15 @@ public class JobStore {
                     INSERT INTO jobs (id, idempotency_key, namespace, submitted_by, name, spec, state, provider,
                                       priority, labels, max_attempts, run_timeout_s, queue_deadline,
                                       template_id, template_name, template_version, run_number, run_trigger,
-                                      triggered_by, schedule_id, scheduled_fire_at, parameters, secret_env)
+                                      triggered_by, schedule_id, scheduled_fire_at, parameters, secret_env,
+                                      cpu_request, memory_mb_request)
                     VALUES (:id, :key, :namespace, :principal, :name, :spec, 'PENDING', :provider, :priority,
                             CAST(:labels AS jsonb),
                             :maxAttempts, :timeout,
                             CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END,
                             :templateId, :templateName, :templateVersion, :runNumber, :trigger,
-                            :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv)
+                            :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv,
+                            :cpu, :memory)
                     ON CONFLICT (namespace, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 ev AS (
@@ -127,6 +138,72 @@ public class JobStore {
     public Optional<JobRecord> find(UUID id) {
         return jdbc.query("SELECT * FROM jobs WHERE id = :id", Map.of("id", id), JobRecord::map)
                 .stream().findFirst();
+    }
+
+    /** Serialises admission across control planes until the transaction ends: capacity is read, then claimed. */
+    public void lockAdmission() {
+        jdbc.queryForList("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('hodei:admission'))) l", Map.of(),
+                Integer.class);
+    }
+
+    /**
+     * The first {@code perProvider} due PENDING jobs of each provider's queue (priority, then
+     * age), all providers together in that order. Providers are found by a skip scan of the
+     * queue's index, so this reads about providers × perProvider rows however long the queue.
+     */
+    public List<Admission.Request> queueHeads(int perProvider) {
+        return jdbc.query("""
+                WITH RECURSIVE p AS (
+                    (SELECT provider FROM jobs WHERE state = 'PENDING' ORDER BY provider LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT provider FROM jobs WHERE state = 'PENDING' AND provider > p.provider
+                            ORDER BY provider LIMIT 1)
+                    FROM p WHERE p.provider IS NOT NULL)
+                SELECT c.* FROM p CROSS JOIN LATERAL (
+                    SELECT id, provider, cpu_request, memory_mb_request, priority, created_at FROM jobs
+                    WHERE state = 'PENDING' AND provider = p.provider AND not_before <= now()
+                    ORDER BY priority DESC, created_at
+                    LIMIT :per) c
+                WHERE p.provider IS NOT NULL
+                ORDER BY c.priority DESC, c.created_at""", Map.of("per", perProvider),
+                (rs, i) -> new Admission.Request(rs.getObject("id", UUID.class), rs.getString("provider"),
+                        rs.getDouble("cpu_request"), rs.getLong("memory_mb_request")));
+    }
+
+    /** What the admitted (claimed, provisioning, running) jobs of each provider hold. */
+    public Map<String, Admission.Use> inUse() {
+        Map<String, Admission.Use> use = new HashMap<>();
+        jdbc.query("""
+                SELECT provider, sum(cpu_request) AS cpu, sum(memory_mb_request) AS memory, count(*) AS n FROM jobs
+                WHERE state IN ('ASSIGNED', 'PROVISIONING', 'RUNNING') GROUP BY provider""",
+                rs -> {
+                    use.put(rs.getString("provider"),
+                            new Admission.Use(rs.getDouble("cpu"), rs.getLong("memory"), rs.getInt("n")));
+                });
+        return use;
+    }
+
+    /** Where a PENDING job stands: when it may be claimed, and how many due jobs of its provider come first. */
+    public record Standing(Instant notBefore, int ahead) {}
+
+    public Optional<Standing> standing(UUID jobId) {
+        return jdbc.query("""
+                SELECT j.not_before,
+                       (SELECT count(*) FROM jobs o
+                        WHERE o.state = 'PENDING' AND o.provider = j.provider AND o.not_before <= now()
+                          AND (o.priority > j.priority OR (o.priority = j.priority AND o.created_at < j.created_at))) AS ahead
+                FROM jobs j WHERE j.id = :id AND j.state = 'PENDING'""", Map.of("id", jobId),
+                (rs, i) -> new Standing(rs.getTimestamp("not_before").toInstant(), rs.getInt("ahead"))).stream().findFirst();
+    }
+
+    /** Due PENDING jobs by provider. */
+    public Map<String, Integer> waitingByProvider() {
+        Map<String, Integer> waiting = new HashMap<>();
+        jdbc.query("SELECT provider, count(*) AS n FROM jobs WHERE state = 'PENDING' AND not_before <= now() GROUP BY provider",
+                rs -> {
+                    waiting.put(rs.getString("provider"), rs.getInt("n"));
+                });
+        return waiting;
     }
 
     /** Due PENDING jobs whose queue deadline passed by {@code now}. */

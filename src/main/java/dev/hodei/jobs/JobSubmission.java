@@ -1,5 +1,6 @@
 package dev.hodei.jobs;
 
+import dev.hodei.capacity.ProviderCapacities;
 import dev.hodei.server.ClientText;
 import dev.hodei.server.HodeiProperties;
 import hodei.v1.JobSpec;
@@ -23,15 +24,21 @@ public class JobSubmission {
     private final JobSpecValidator validator;
     private final HodeiProperties.Jobs defaults;
     private final LifecycleRoutes routes;
+    private final ProviderCapacities capacities;
 
-    public JobSubmission(JobStore jobs, JobSpecValidator validator, HodeiProperties props, LifecycleRoutes routes) {
+    public JobSubmission(JobStore jobs, JobSpecValidator validator, HodeiProperties props, LifecycleRoutes routes,
+                         ProviderCapacities capacities) {
+        this.capacities = capacities;
         this.jobs = jobs;
         this.validator = validator;
         this.defaults = props.jobs();
         this.routes = routes;
     }
 
-    /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming each field at fault */
+    /**
+     * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming each field at fault;
+     *         FAILED_PRECONDITION when the job asks more than its provider has at all
+     */
     public JobStore.Submitted submit(JobSpec spec, String idempotencyKey, JobStore.Origin origin, JobStore.RunLink run) {
         List<String> violations = validator.violations(spec, idempotencyKey == null ? "" : idempotencyKey);
         if (!violations.isEmpty()) {
@@ -41,7 +48,9 @@ public class JobSubmission {
         int maxAttempts = spec.getMaxAttempts() == 0 ? defaults.defaultMaxAttempts() : spec.getMaxAttempts();
         long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
                 : spec.getRunTimeoutSeconds();
-        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, origin, provider, maxAttempts, timeout, run);
+        capacities.checkFits(spec, provider);
+        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, origin, provider, maxAttempts, timeout, run,
+                new JobStore.Request(capacities.cpuOf(spec), capacities.memoryMbOf(spec)));
         if (s.created()) {
             log.info("Job {} submitted by {} in {} ({} on {}){}", s.job().id(), origin.principal(), origin.namespace(),
                     JobApi.describe(spec), provider,

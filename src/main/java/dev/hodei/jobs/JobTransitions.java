@@ -60,25 +60,22 @@ public class JobTransitions {
     }
 
     /**
-     * PENDING → ASSIGNED for up to {@code limit} due jobs, in priority then age order, in one
-     * statement: FOR UPDATE SKIP LOCKED lets several control planes claim concurrently without
-     * ever taking the same job. Each claim starts a new attempt.
+     * PENDING → ASSIGNED for the admitted jobs ({@code ids}) that still wait, each starting a new
+     * attempt, in priority then age order. Guarded like every move: a job claimed meanwhile (or
+     * cancelled) is left out.
      */
-    public List<JobRecord> claim(int limit) {
+    public List<JobRecord> claim(List<UUID> ids) {
+        if (ids.isEmpty()) return List.of();
         List<JobRecord> claimed = jdbc.query("""
                 WITH claimed AS (
                     UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, agent_chunks = 0, updated_at = now()
-                    WHERE id IN (SELECT id FROM jobs
-                                 WHERE state = 'PENDING' AND not_before <= now()
-                                 ORDER BY priority DESC, created_at
-                                 FOR UPDATE SKIP LOCKED
-                                 LIMIT :limit)
+                    WHERE id IN (SELECT id FROM jobs WHERE id IN (:ids) AND state = 'PENDING' FOR UPDATE SKIP LOCKED)
                     RETURNING *),
                 ev AS (
                     INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
                     SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM claimed)
                 SELECT * FROM claimed ORDER BY priority DESC, created_at""",
-                Map.of("limit", limit), JobRecord::map);
+                Map.of("ids", ids), JobRecord::map);
         claimed.forEach(j -> publisher.publishEvent(new JobTransitioned(j.id(), PENDING, ASSIGNED, j.attempt())));
         return claimed;
     }

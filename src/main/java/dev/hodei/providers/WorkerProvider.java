@@ -40,6 +40,14 @@ public interface WorkerProvider {
     List<ManagedResource> list() throws ProvisioningException;
 
     /**
+     * What this provider can hold at once before operators' settings ({@code hodei.capacity.providers})
+     * narrow it; unlimited unless the provider knows better.
+     */
+    default Capacity capacity() {
+        return Capacity.UNLIMITED;
+    }
+
+    /**
      * Whether workers can be made now.
      *
      * @throws ProvisioningException saying why not

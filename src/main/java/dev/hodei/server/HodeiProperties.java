@@ -18,7 +18,24 @@ public record HodeiProperties(
         @DefaultValue Secrets secrets,
         @DefaultValue Schedules schedules,
         @DefaultValue Hawtio hawtio,
-        @DefaultValue Http http) {
+        @DefaultValue Http http,
+        @DefaultValue Capacity capacity) {
+
+    /**
+     * Admission: a job is claimed only when what it asks for ({@code cpu}, {@code memory_mb}, or
+     * {@code defaultCpu} / {@code defaultMemoryMb} when it names none) fits its provider's free
+     * capacity. {@code providers}: per provider name, limits that narrow what the provider reports
+     * (process: this machine; docker: the engine's host; others: unlimited); 0 keeps its figure.
+     */
+    public record Capacity(@DefaultValue("0.5") double defaultCpu,
+                           @DefaultValue("256") long defaultMemoryMb,
+                           Map<String, Limit> providers) {
+        public Map<String, Limit> providers() {
+            return providers == null ? Map.of() : providers;
+        }
+    }
+
+    public record Limit(@DefaultValue("0") double cpu, @DefaultValue("0") long memoryMb, @DefaultValue("0") int workers) {}
 
     /**
      * The operator console. {@code authentication}: login in front of Hawtio and Jolokia (only the

@@ -86,6 +86,7 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
         row(JobServiceGrpc.getCancelJobMethod(), "submitter", true);
         row(JobServiceGrpc.getStreamLogsMethod(), "viewer", true);
         row(JobServiceGrpc.getWatchJobMethod(), "viewer", true);
+        row(JobServiceGrpc.getGetQueueMethod(), "viewer", false);
         row(TemplateServiceGrpc.getCreateTemplateMethod(), "operator", true);
         row(TemplateServiceGrpc.getUpdateTemplateMethod(), "operator", true);
         row(TemplateServiceGrpc.getGetTemplateMethod(), "viewer", true);
@@ -237,6 +238,7 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
                 .setNamespace(NS).setSpec(unrunnable()).build());
         r.put(JobServiceGrpc.getGetJobMethod().getFullMethodName(), () -> GetJobRequest.newBuilder().setId(newJob()).build());
         r.put(JobServiceGrpc.getListJobsMethod().getFullMethodName(), ListJobsRequest::getDefaultInstance);
+        r.put(JobServiceGrpc.getGetQueueMethod().getFullMethodName(), hodei.v1.GetQueueRequest::getDefaultInstance);
         r.put(JobServiceGrpc.getCancelJobMethod().getFullMethodName(), () -> CancelJobRequest.newBuilder().setId(newJob()).build());
         r.put(JobServiceGrpc.getStreamLogsMethod().getFullMethodName(), () -> StreamLogsRequest.newBuilder().setJobId(newJob()).build());
         r.put(JobServiceGrpc.getWatchJobMethod().getFullMethodName(), () -> WatchJobRequest.newBuilder().setJobId(newJob())

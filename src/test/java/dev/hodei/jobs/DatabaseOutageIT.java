@@ -47,7 +47,9 @@ class DatabaseOutageIT {
         try (ServerProcess server = new ServerProcess(List.of(
                 "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
                 "--spring.datasource.username=postgres",
-                "--spring.datasource.hikari.connection-timeout=2000")).start();
+                "--spring.datasource.hikari.connection-timeout=2000",
+                // all its jobs run through the outage at once, more than this machine's default admits
+                "--hodei.capacity.providers.process.cpu=" + JOBS)).start();
              TestClient client = new TestClient(server.grpcPort())) {
             // the marker finds this test's job shells among the machine's processes
             String marker = "outage-" + UUID.randomUUID();

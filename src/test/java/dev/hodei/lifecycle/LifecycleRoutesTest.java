@@ -50,6 +50,7 @@ class LifecycleRoutesTest {
     @Autowired ProducerTemplate producer;
     @Autowired JobStore jobs;
     @Autowired JobTransitions transitions;
+    @Autowired PendingJobs pendingJobs;
     @Autowired WorkerStore workers;
     @Autowired JdbcTemplate jdbc;
     @Autowired HodeiProperties props;
@@ -102,12 +103,14 @@ class LifecycleRoutesTest {
         Set<UUID> submitted = new HashSet<>();
         for (int i = 0; i < 40; i++) submitted.add(submit(0));
 
-        CompletableFuture<List<JobRecord>> a = CompletableFuture.supplyAsync(() -> transitions.claim(25));
-        CompletableFuture<List<JobRecord>> b = CompletableFuture.supplyAsync(() -> transitions.claim(25));
+        CompletableFuture<List<JobRecord>> a = CompletableFuture.supplyAsync(pendingJobs::claim);
+        CompletableFuture<List<JobRecord>> b = CompletableFuture.supplyAsync(pendingJobs::claim);
         List<UUID> claimed = new java.util.ArrayList<>();
         a.join().forEach(j -> claimed.add(j.id()));
         b.join().forEach(j -> claimed.add(j.id()));
-        transitions.claim(25).forEach(j -> claimed.add(j.id()));
+        for (List<JobRecord> more = pendingJobs.claim(); !more.isEmpty(); more = pendingJobs.claim()) {
+            more.forEach(j -> claimed.add(j.id()));
+        }
 
         assertThat(claimed).doesNotHaveDuplicates();
         assertThat(new HashSet<>(claimed)).isEqualTo(submitted);
@@ -168,7 +171,7 @@ class LifecycleRoutesTest {
         assertThat(job.failureReason()).isEqualTo("exit code 75");
         assertThat(jobs.eventsAfter(r.jobId, 0)).last().extracting(JobStore.Event::reason)
                 .isEqualTo("exit code 75; retrying (attempt 2 of 3)");
-        assertThat(transitions.claim(25)).extracting(JobRecord::id).doesNotContain(r.jobId); // its backoff is a minute
+        assertThat(pendingJobs.claim()).extracting(JobRecord::id).doesNotContain(r.jobId); // its backoff is a minute
     }
 
     @Test
@@ -313,7 +316,7 @@ class LifecycleRoutesTest {
     }
 
     private JobRecord claim(UUID jobId) {
-        return transitions.claim(100).stream().filter(j -> j.id().equals(jobId)).findFirst().orElseThrow();
+        return transitions.claim(List.of(jobId)).get(0);
     }
 
     private static JobResult result(Running r, int exitCode) {

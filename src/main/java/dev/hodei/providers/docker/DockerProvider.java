@@ -1,6 +1,7 @@
 package dev.hodei.providers.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
@@ -11,6 +12,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.hodei.providers.Capacity;
 import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.WorkerLaunch;
@@ -168,6 +170,19 @@ public class DockerProvider implements WorkerProvider {
         } catch (RuntimeException e) {
             throw new ProvisioningException("docker ps failed: " + message(e), e);
         }
+    }
+
+    @Override
+    public Capacity capacity() {
+        try {
+            Info info = client().infoCmd().exec();
+            if (info.getNCPU() != null && info.getMemTotal() != null) {
+                return new Capacity(info.getNCPU(), info.getMemTotal() / (1024 * 1024), Integer.MAX_VALUE);
+            }
+        } catch (ProvisioningException | RuntimeException e) {
+            log.debug("Docker engine's resources unknown ({}); assuming this machine's", e.getMessage());
+        }
+        return Capacity.ofHost();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hodei.providers.process;
 
+import dev.hodei.providers.Capacity;
 import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.WorkerLaunch;
@@ -46,6 +47,11 @@ public class ProcessProvider implements WorkerProvider {
         this.grpc = grpc;
         this.identity = identity;
         this.classArchive = new AgentClassArchive(props.home().resolve("cds"));
+    }
+
+    @Override
+    public Capacity capacity() {
+        return Capacity.ofHost(); // the agents run on this machine
     }
 
     @Override

@@ -1,0 +1,39 @@
+package dev.hodei.cli;
+
+import hodei.v1.GetQueueRequest;
+import hodei.v1.ProviderQueue;
+import hodei.v1.Queue;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code hodei queue}: each provider's capacity, what its admitted jobs hold, and who waits. */
+@Command(name = "queue", description = "Show each provider's capacity, what is in use, and the jobs waiting for it.")
+class QueueCommand implements Callable<Integer> {
+
+    @Mixin ServerAddress server;
+
+    @Override
+    public Integer call() {
+        Queue q = JobCommands.withJobs(server, jobs -> jobs.getQueue(GetQueueRequest.getDefaultInstance()));
+        System.out.printf("%-14s %-16s %-22s %-12s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS", "WAITING");
+        for (ProviderQueue p : q.getProvidersList()) {
+            System.out.printf("%-14s %-16s %-22s %-12s %d%n", p.getProvider(),
+                    of(cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : cores(p.getCpuCapacity())),
+                    of(Long.toString(p.getMemoryMbInUse()), p.getMemoryMbCapacity() == 0 ? "" : Long.toString(p.getMemoryMbCapacity())),
+                    of(Integer.toString(p.getAdmitted()), p.getWorkersCapacity() == 0 ? "" : Integer.toString(p.getWorkersCapacity())),
+                    p.getWaiting());
+        }
+        return 0;
+    }
+
+    /** "1.5/2", or "1.5/-" when the provider sets no limit. */
+    private static String of(String used, String total) {
+        return used + "/" + (total.isEmpty() ? "-" : total);
+    }
+
+    private static String cores(double cpu) {
+        return cpu % 1 == 0 ? Long.toString((long) cpu) : String.format(Locale.ROOT, "%.2f", cpu);
+    }
+}

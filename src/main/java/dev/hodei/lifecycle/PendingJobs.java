@@ -1,0 +1,59 @@
+package dev.hodei.lifecycle;
+
+import dev.hodei.capacity.Admission;
+import dev.hodei.capacity.ProviderCapacities;
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobStore;
+import dev.hodei.jobs.JobTransitions;
+import dev.hodei.server.HodeiProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Route {@code claim-jobs}: claims the waiting jobs that fit their provider's free capacity
+ * ({@link Admission}). Admission is serialised across control planes by a transaction-scoped
+ * advisory lock, so two claimers never both spend the same free capacity.
+ */
+@Component
+public class PendingJobs {
+
+    private final JobStore jobs;
+    private final JobTransitions transitions;
+    private final ProviderCapacities capacities;
+    private final TransactionTemplate tx;
+    private final int batch;
+    private final Timer admissionDelay;
+
+    public PendingJobs(JobStore jobs, JobTransitions transitions, ProviderCapacities capacities, TransactionTemplate tx,
+                       HodeiProperties props, MeterRegistry meters) {
+        this.admissionDelay = Timer.builder("hodei_job_admission_delay_seconds")
+                .description("From submission to the first claim: the time a job waited for capacity")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.jobs = jobs;
+        this.transitions = transitions;
+        this.capacities = capacities;
+        this.tx = tx;
+        this.batch = props.jobs().claimBatchSize();
+    }
+
+    public List<JobRecord> claim() {
+        List<JobRecord> claimed = tx.execute(status -> {
+            jobs.lockAdmission();
+            List<Admission.Request> queue = jobs.queueHeads(batch);
+            if (queue.isEmpty()) return List.<JobRecord>of();
+            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), capacities::of);
+            return transitions.claim(admitted);
+        });
+        Instant now = Instant.now();
+        claimed.stream().filter(j -> j.attempt() == 1)
+                .forEach(j -> admissionDelay.record(Duration.between(j.createdAt(), now)));
+        return claimed;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.hodei.providers;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * What a provider can hold at once: cores, memory and workers. Jobs are admitted against it by
+ * what they ask for ({@code cpu}, {@code memory_mb}, or the server's default request).
+ */
+public record Capacity(double cpu, long memoryMb, int workers) {
+
+    public static final Capacity UNLIMITED = new Capacity(Double.POSITIVE_INFINITY, Long.MAX_VALUE, Integer.MAX_VALUE);
+
+    /** This machine's cores and memory, as the JVM sees them (a container's limits included). */
+    public static Capacity ofHost() {
+        long bytes = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        return new Capacity(Runtime.getRuntime().availableProcessors(), bytes / (1024 * 1024), Integer.MAX_VALUE);
+    }
+
+    /** Each positive setting replaces this capacity's figure; 0 keeps it. */
+    public Capacity limitedTo(double cpuSetting, long memoryMbSetting, int workersSetting) {
+        return new Capacity(cpuSetting > 0 ? cpuSetting : cpu, memoryMbSetting > 0 ? memoryMbSetting : memoryMb,
+                workersSetting > 0 ? workersSetting : workers);
+    }
+
+    /** For people: "2 cpu, 15872 MiB, 8 workers", infinite figures left out. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        if (!Double.isInfinite(cpu)) sb.append(cpu % 1 == 0 ? Long.toString((long) cpu) : Double.toString(cpu)).append(" cpu");
+        if (memoryMb != Long.MAX_VALUE) sb.append(sb.isEmpty() ? "" : ", ").append(memoryMb).append(" MiB");
+        if (workers != Integer.MAX_VALUE) sb.append(sb.isEmpty() ? "" : ", ").append(workers).append(" workers");
+        return sb.isEmpty() ? "unlimited" : sb.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.hodei.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hodei.capacity.Admission.Request;
+import dev.hodei.capacity.Admission.Use;
+import dev.hodei.providers.Capacity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Admission on values: which waiting jobs fit, in which order, and who waits. */
+class AdmissionTest {
+
+    static final Capacity TWO_CORES = new Capacity(2, 4096, Integer.MAX_VALUE);
+
+    @Test
+    void jobsAreAdmittedInQueueOrderWhileTheyFit() {
+        List<Request> queue = requests("process", 0.5, 0.5, 0.5, 0.5, 0.5);
+
+        assertThat(Admission.admit(queue, Map.of(), p -> TWO_CORES)).containsExactlyElementsOf(ids(queue).subList(0, 4));
+    }
+
+    @Test
+    void whatIsAlreadyAdmittedCounts() {
+        List<Request> queue = requests("process", 0.5, 0.5);
+
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), p -> TWO_CORES))
+                .containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), p -> TWO_CORES)).isEmpty();
+    }
+
+    @Test
+    void aBigJobThatWaitsForRoomIsNotOvertakenBySmallerOnes() {
+        List<Request> queue = new ArrayList<>(requests("process", 1.5));
+        queue.addAll(requests("process", 0.25, 0.25));
+
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), p -> TWO_CORES)).isEmpty();
+    }
+
+    @Test
+    void aFullProviderDoesNotHoldBackAnother() {
+        List<Request> queue = new ArrayList<>(requests("process", 1));
+        queue.addAll(requests("docker", 1));
+
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), p -> TWO_CORES))
+                .containsExactly(queue.get(1).jobId());
+    }
+
+    @Test
+    void memoryAndWorkerLimitsCountToo() {
+        Capacity twoWorkers = new Capacity(64, 1024, 2);
+        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600),
+                new Request(UUID.randomUUID(), "p", 0.1, 600));
+
+        assertThat(Admission.admit(queue, Map.of(), p -> twoWorkers)).containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), p -> twoWorkers)).hasSize(2);
+    }
+
+    @Test
+    void fractionalCoresThatAddUpExactlyFit() {
+        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), p -> new Capacity(1, 4096, 9))).hasSize(3);
+    }
+
+    @Test
+    void aJobBiggerThanItsProviderIsToldWhy() {
+        assertThat(Admission.neverFits(4, 100, "process", TWO_CORES))
+                .isEqualTo("spec.cpu: 4 cores is more than provider process has (2 cpu, 4096 MiB)");
+        assertThat(Admission.neverFits(1, 8192, "process", TWO_CORES))
+                .isEqualTo("spec.memory_mb: 8192 MiB is more than provider process has (2 cpu, 4096 MiB)");
+        assertThat(Admission.neverFits(2, 4096, "process", TWO_CORES)).isNull();
+        assertThat(Admission.neverFits(1024, Long.MAX_VALUE - 1, "k", Capacity.UNLIMITED)).isNull();
+    }
+
+    private static List<Request> requests(String provider, double... cpus) {
+        List<Request> out = new ArrayList<>();
+        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256));
+        return out;
+    }
+
+    private static List<UUID> ids(List<Request> queue) {
+        return queue.stream().map(Request::jobId).toList();
+    }
+}
