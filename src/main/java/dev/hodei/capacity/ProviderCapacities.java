@@ -60,6 +60,13 @@ public class ProviderCapacities {
         return spec.getMemoryMb() > 0 ? spec.getMemoryMb() : settings.defaultMemoryMb();
     }
 
+    /** The limit of the job's concurrency key: an operator's setting for the key wins; 0 means 1. */
+    public int concurrencyLimitOf(JobSpec spec) {
+        Integer set = settings.concurrencyLimits().get(spec.getConcurrencyKey());
+        int limit = set != null ? set : spec.getConcurrencyLimit();
+        return Math.max(1, limit);
+    }
+
     /** @throws io.grpc.StatusRuntimeException FAILED_PRECONDITION when the job asks more than the provider has at all */
     public void checkFits(JobSpec spec, String provider) {
         String why = Admission.neverFits(cpuOf(spec), memoryMbOf(spec), provider, of(provider));

@@ -29,6 +29,8 @@ public class JobSpecValidator {
                     + "|RESOLV_HOST_CONF|RES_OPTIONS");
     static final int MAX_IDEMPOTENCY_KEY = 200;
     static final int MAX_NAME = 256;
+    static final int MAX_CONCURRENCY_KEY = 200;
+    static final int MAX_CONCURRENCY_LIMIT = 10_000;
     static final int MAX_IMAGE = 512;
     static final int MAX_WORKING_DIR = 4096;
     static final int MAX_PROVIDER = 64;
@@ -84,6 +86,13 @@ public class JobSpecValidator {
         double cpu = spec.getCpu();
         if (!Double.isFinite(cpu) || cpu < 0 || cpu > MAX_CPU) {
             v.add("spec.cpu: must be a number between 0 (the provider's default) and " + (int) MAX_CPU);
+        }
+
+        maxChars(v, "spec.concurrency_key", spec.getConcurrencyKey(), MAX_CONCURRENCY_KEY);
+        noNul(v, "spec.concurrency_key", spec.getConcurrencyKey());
+        range(v, "spec.concurrency_limit", spec.getConcurrencyLimit(), 0, MAX_CONCURRENCY_LIMIT, " (0 = 1)");
+        if (spec.getConcurrencyKey().isEmpty() && (spec.getConcurrencyLimit() != 0 || spec.getCancelInProgress())) {
+            v.add("spec.concurrency_key: required with concurrency_limit or cancel_in_progress");
         }
 
         List<Integer> codes = spec.getRetryOnExitCodesList();

@@ -51,8 +51,8 @@ public class JobStore {
     }
 
     /** What a job is counted for against its provider's capacity. */
-    public record Request(double cpu, long memoryMb) {
-        public static final Request NONE = new Request(0, 0);
+    public record Request(double cpu, long memoryMb, String concurrencyKey, int concurrencyLimit) {
+        public static final Request NONE = new Request(0, 0, null, 1);
     }
 
     public Submitted submit(JobSpec spec, String idempotencyKey, String provider, int maxAttempts, long runTimeoutSeconds) {
@@ -82,6 +82,8 @@ public class JobStore {
                 .addValue("queueTimeout", spec.getQueueTimeoutSeconds())
                 .addValue("cpu", request.cpu())
                 .addValue("memory", request.memoryMb())
+                .addValue("concurrencyKey", request.concurrencyKey())
+                .addValue("concurrencyLimit", request.concurrencyLimit())
                 .addValue("templateId", run == null ? null : run.templateId())
                 .addValue("templateName", run == null ? null : run.templateName())
                 .addValue("templateVersion", run == null ? null : run.templateVersion())
@@ -99,14 +101,14 @@ public class JobStore {
                                       priority, labels, max_attempts, run_timeout_s, queue_deadline,
                                       template_id, template_name, template_version, run_number, run_trigger,
                                       triggered_by, schedule_id, scheduled_fire_at, parameters, secret_env,
-                                      cpu_request, memory_mb_request)
+                                      cpu_request, memory_mb_request, concurrency_key, concurrency_limit)
                     VALUES (:id, :key, :namespace, :principal, :name, :spec, 'PENDING', :provider, :priority,
                             CAST(:labels AS jsonb),
                             :maxAttempts, :timeout,
                             CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END,
                             :templateId, :templateName, :templateVersion, :runNumber, :trigger,
                             :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv,
-                            :cpu, :memory)
+                            :cpu, :memory, :concurrencyKey, :concurrencyLimit)
                     ON CONFLICT (namespace, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 ev AS (
@@ -160,14 +162,16 @@ public class JobStore {
                             ORDER BY provider LIMIT 1)
                     FROM p WHERE p.provider IS NOT NULL)
                 SELECT c.* FROM p CROSS JOIN LATERAL (
-                    SELECT id, provider, cpu_request, memory_mb_request, priority, created_at FROM jobs
+                    SELECT id, provider, cpu_request, memory_mb_request, concurrency_key, concurrency_limit, priority,
+                           created_at FROM jobs
                     WHERE state = 'PENDING' AND provider = p.provider AND not_before <= now()
                     ORDER BY priority DESC, created_at
                     LIMIT :per) c
                 WHERE p.provider IS NOT NULL
                 ORDER BY c.priority DESC, c.created_at""", Map.of("per", perProvider),
                 (rs, i) -> new Admission.Request(rs.getObject("id", UUID.class), rs.getString("provider"),
-                        rs.getDouble("cpu_request"), rs.getLong("memory_mb_request")));
+                        rs.getDouble("cpu_request"), rs.getLong("memory_mb_request"), rs.getString("concurrency_key"),
+                        rs.getInt("concurrency_limit")));
     }
 
     /** What the admitted (claimed, provisioning, running) jobs of each provider hold. */
@@ -181,6 +185,27 @@ public class JobStore {
                             new Admission.Use(rs.getDouble("cpu"), rs.getLong("memory"), rs.getInt("n")));
                 });
         return use;
+    }
+
+    /** Admitted jobs per concurrency key. */
+    public Map<String, Integer> keysInUse() {
+        Map<String, Integer> keys = new HashMap<>();
+        jdbc.query("""
+                SELECT concurrency_key, count(*) AS n FROM jobs
+                WHERE state IN ('ASSIGNED', 'PROVISIONING', 'RUNNING') AND concurrency_key IS NOT NULL
+                GROUP BY concurrency_key""", rs -> {
+                    keys.put(rs.getString("concurrency_key"), rs.getInt("n"));
+                });
+        return keys;
+    }
+
+    /** The namespace's other unfinished jobs naming {@code key}, oldest first. */
+    public List<UUID> unfinishedWithKey(String namespace, String key, UUID except) {
+        return jdbc.queryForList("""
+                SELECT id FROM jobs
+                WHERE namespace = :ns AND concurrency_key = :key AND id <> :except
+                  AND state IN ('PENDING', 'ASSIGNED', 'PROVISIONING', 'RUNNING')
+                ORDER BY created_at""", Map.of("ns", namespace, "key", key, "except", except), UUID.class);
     }
 
     /** Where a PENDING job stands: when it may be claimed, and how many due jobs of its provider come first. */

@@ -50,7 +50,9 @@ public class JobSubmission {
                 : spec.getRunTimeoutSeconds();
         capacities.checkFits(spec, provider);
         JobStore.Submitted s = jobs.submit(spec, idempotencyKey, origin, provider, maxAttempts, timeout, run,
-                new JobStore.Request(capacities.cpuOf(spec), capacities.memoryMbOf(spec)));
+                new JobStore.Request(capacities.cpuOf(spec), capacities.memoryMbOf(spec),
+                        spec.getConcurrencyKey().isEmpty() ? null : spec.getConcurrencyKey(),
+                        capacities.concurrencyLimitOf(spec)));
         if (s.created()) {
             log.info("Job {} submitted by {} in {} ({} on {}){}", s.job().id(), origin.principal(), origin.namespace(),
                     JobApi.describe(spec), provider,
@@ -70,8 +72,18 @@ public class JobSubmission {
         }
     }
 
-    /** The claimer does not wait for its next tick. */
+    /**
+     * The claimer does not wait for its next tick; with {@code cancel_in_progress}, the
+     * namespace's unfinished jobs of the same concurrency key are cancelled first.
+     */
     public void wake(JobStore.Submitted s) {
-        if (s.created()) routes.jobSubmitted(s.job().id());
+        if (!s.created()) return;
+        JobRecord job = s.job();
+        if (job.spec().getCancelInProgress()) {
+            for (java.util.UUID older : jobs.unfinishedWithKey(job.namespace(), job.spec().getConcurrencyKey(), job.id())) {
+                routes.cancelJob(older, "superseded by job " + job.id() + " (cancel in progress)", job.submittedBy());
+            }
+        }
+        routes.jobSubmitted(job.id());
     }
 }

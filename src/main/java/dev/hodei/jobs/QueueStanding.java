@@ -34,6 +34,14 @@ public class QueueStanding {
         if (s == null) return "";
         if (s.notBefore().isAfter(clock.instant())) return "backing off before attempt " + (job.attempt() + 1)
                 + ": not before " + s.notBefore();
+        String key = job.spec().getConcurrencyKey();
+        if (!key.isEmpty()) {
+            int running = jobs.keysInUse().getOrDefault(key, 0);
+            int limit = capacities.concurrencyLimitOf(job.spec());
+            if (running >= limit) {
+                return "concurrency key " + key + " is full: " + running + " of " + limit + " admitted";
+            }
+        }
         String use = inUse(job.provider());
         return s.ahead() == 0 ? "first in the " + job.provider() + " queue; " + use
                 : s.ahead() + " job(s) ahead in the " + job.provider() + " queue; " + use;

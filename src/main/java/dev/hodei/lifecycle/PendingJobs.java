@@ -48,7 +48,7 @@ public class PendingJobs {
             jobs.lockAdmission();
             List<Admission.Request> queue = jobs.queueHeads(batch);
             if (queue.isEmpty()) return List.<JobRecord>of();
-            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), capacities::of);
+            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), jobs.keysInUse(), capacities::of);
             return transitions.claim(admitted);
         });
         Instant now = Instant.now();

@@ -29,7 +29,10 @@ public class LifecycleRoutes {
 
     /** Route {@code cancel-job}; returns once the cancel is recorded (and, for a running job, sent). */
     public void cancelJob(UUID jobId, String reason, String principal) {
-        camel.sendBodyAndHeaders("direct:cancel-job", reason, Map.of("jobId", jobId, "principal", principal));
+        Map<String, Object> headers = new java.util.HashMap<>();
+        headers.put("jobId", jobId);
+        headers.put("principal", principal); // null: the system's own
+        camel.sendBodyAndHeaders("direct:cancel-job", reason, headers);
     }
 
     /** Route {@code dispatch-job}: an agent registered for the first time. */

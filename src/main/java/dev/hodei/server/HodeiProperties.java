@@ -29,9 +29,15 @@ public record HodeiProperties(
      */
     public record Capacity(@DefaultValue("0.5") double defaultCpu,
                            @DefaultValue("256") long defaultMemoryMb,
-                           Map<String, Limit> providers) {
+                           Map<String, Limit> providers,
+                           // by concurrency key: the limit of jobs naming it, whatever they ask
+                           Map<String, Integer> concurrencyLimits) {
         public Map<String, Limit> providers() {
             return providers == null ? Map.of() : providers;
+        }
+
+        public Map<String, Integer> concurrencyLimits() {
+            return concurrencyLimits == null ? Map.of() : concurrencyLimits;
         }
     }
 

@@ -65,6 +65,42 @@ class AdmissionTest {
     }
 
     @Test
+    void aFullConcurrencyKeyHoldsBackItsOwnJobsOnlyAndInOrder() {
+        Request deploy1 = keyed("deploy-prod", 1);
+        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256);
+        Request deploy2 = keyed("deploy-prod", 1);
+        List<Request> queue = List.of(deploy1, other, deploy2);
+
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES))
+                .containsExactly(deploy1.jobId(), other.jobId());
+        assertThat(Admission.admit(queue, Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES))
+                .containsExactly(other.jobId());
+    }
+
+    @Test
+    void aKeysLimitCountsWhatIsAdmittedAcrossProviders() {
+        Request a = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2);
+        Request b = new Request(UUID.randomUUID(), "docker", 0.5, 256, "team:data", 2);
+        Request c = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2);
+
+        assertThat(Admission.admit(List.of(a, b, c), Map.of(), Map.of(), p -> TWO_CORES))
+                .containsExactly(a.jobId(), b.jobId());
+    }
+
+    @Test
+    void aJobWaitingForItsKeyDoesNotHoldBackItsProvider() {
+        Request blocked = keyed("deploy-prod", 1);
+        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256);
+
+        assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES))
+                .containsExactly(small.jobId());
+    }
+
+    private static Request keyed(String key, int limit) {
+        return new Request(UUID.randomUUID(), "process", 0.5, 256, key, limit);
+    }
+
+    @Test
     void aJobBiggerThanItsProviderIsToldWhy() {
         assertThat(Admission.neverFits(4, 100, "process", TWO_CORES))
                 .isEqualTo("spec.cpu: 4 cores is more than provider process has (2 cpu, 4096 MiB)");

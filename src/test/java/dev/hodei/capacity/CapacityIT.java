@@ -4,6 +4,7 @@ import static dev.hodei.testing.JobAssert.assertThatJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static dev.hodei.testing.Timelines.mostAtOnce;
 
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.JobSpecs;
@@ -16,11 +17,8 @@ import hodei.v1.Queue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -92,25 +90,5 @@ class CapacityIT extends ControlPlaneIT {
         assertThat(client.get(big.getId()).getWaitingReason()).isEmpty();
         assertThatJob(client.awaitEnd(next.getId())).hasState(JobState.JOB_STATE_SUCCEEDED);
         assertThatJob(client.awaitEnd(big.getId())).hasState(JobState.JOB_STATE_SUCCEEDED);
-    }
-
-    /** The most jobs that were RUNNING at the same moment, from their start and finish times. */
-    private static int mostAtOnce(List<Job> jobs) {
-        TreeMap<Instant, Integer> changes = new TreeMap<>();
-        for (Job j : jobs) {
-            changes.merge(instant(j.getStartedAt()), 1, Integer::sum);
-            changes.merge(instant(j.getFinishedAt()), -1, Integer::sum);
-        }
-        int now = 0;
-        int most = 0;
-        for (Map.Entry<Instant, Integer> c : changes.entrySet()) {
-            now += c.getValue();
-            most = Math.max(most, now);
-        }
-        return most;
-    }
-
-    private static Instant instant(com.google.protobuf.Timestamp t) {
-        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 }

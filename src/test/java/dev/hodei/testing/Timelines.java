@@ -1,0 +1,41 @@
+package dev.hodei.testing;
+
+import hodei.v1.Job;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What finished jobs' start and finish times say about how they ran together. */
+public final class Timelines {
+
+    private Timelines() {}
+
+    /** The most jobs that were RUNNING at the same moment. */
+    public static int mostAtOnce(List<Job> jobs) {
+        TreeMap<Instant, Integer> changes = new TreeMap<>();
+        for (Job j : jobs) {
+            changes.merge(instant(j.getStartedAt()), 1, Integer::sum);
+            changes.merge(instant(j.getFinishedAt()), -1, Integer::sum);
+        }
+        int now = 0;
+        int most = 0;
+        for (Map.Entry<Instant, Integer> c : changes.entrySet()) {
+            now += c.getValue();
+            most = Math.max(most, now);
+        }
+        return most;
+    }
+
+    /** True when each job started only after the one before it in the list had finished. */
+    public static boolean oneAfterAnother(List<Job> jobs) {
+        for (int i = 1; i < jobs.size(); i++) {
+            if (instant(jobs.get(i).getStartedAt()).isBefore(instant(jobs.get(i - 1).getFinishedAt()))) return false;
+        }
+        return true;
+    }
+
+    public static Instant instant(com.google.protobuf.Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+}
