@@ -44,6 +44,14 @@ class BenchCommand implements Callable<Integer> {
     @Option(names = "--image", defaultValue = "hodei-agent:latest", description = "Agent image for the docker floors")
     String image;
 
+    @Option(names = "--burst", description = "Instead: submit this many jobs at once and report throughput, "
+            + "API latency during the burst and the highest load average")
+    Integer burst;
+
+    @Option(names = "--server-arg", description = "A setting for the bench's own control plane, e.g. "
+            + "--server-arg=--hodei.capacity.providers.process.cpu=64 (repeatable)")
+    List<String> serverArgs = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Path home = null;
@@ -51,13 +59,14 @@ class BenchCommand implements Callable<Integer> {
         ManagedChannel channel;
         if (remote.address == null) {
             home = Files.createTempDirectory("hodei-bench");
-            local = new LocalControlPlane(home, List.of());
+            local = new LocalControlPlane(home, serverArgs);
             channel = local.channel();
         } else {
             channel = remote.open();
         }
         try {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
+            if (burst != null) return BurstBench.run(jobs, burst, provider, command);
             List<Double> toRunning = new ArrayList<>();
             List<Double> toFinished = new ArrayList<>();
             List<Double> toDestroyed = new ArrayList<>();

@@ -35,6 +35,16 @@ class JobSpecOptions {
     @Option(names = "--memory", paramLabel = "MIB", description = "Memory limit in MiB")
     long memoryMb;
 
+    @Option(names = "--concurrency-key", paramLabel = "KEY",
+            description = "Jobs naming the same key run at most --concurrency-limit at a time, in order")
+    String concurrencyKey = "";
+
+    @Option(names = "--concurrency-limit", paramLabel = "N", description = "With --concurrency-key (default 1)")
+    int concurrencyLimit;
+
+    @Option(names = "--cancel-in-progress", description = "With --concurrency-key: cancel the key's unfinished jobs")
+    boolean cancelInProgress;
+
     @Option(names = {"-n", "--name"}, description = "Name shown in listings")
     String name = "";
 
@@ -55,7 +65,8 @@ class JobSpecOptions {
         JobSpec.Builder b = JobSpec.newBuilder()
                 .putAllEnv(env).putAllLabels(labels)
                 .setProvider(provider).setRunTimeoutSeconds(timeoutSeconds)
-                .setWorkingDir(workingDir).setImage(image).setCpu(cpu).setMemoryMb(memoryMb).setName(name);
+                .setWorkingDir(workingDir).setImage(image).setCpu(cpu).setMemoryMb(memoryMb).setName(name)
+                .setConcurrencyKey(concurrencyKey).setConcurrencyLimit(concurrencyLimit).setCancelInProgress(cancelInProgress);
         if (argv) b.setArgv(ArgvCommand.newBuilder().addAllArgs(command));
         else b.setShell(String.join(" ", command));
         return b.build();
