@@ -5,12 +5,16 @@ import dev.hodei.capacity.ProviderCapacities;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
+import dev.hodei.providers.Capacity;
+import dev.hodei.providers.Providers;
 import dev.hodei.server.HodeiProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,12 +30,14 @@ public class PendingJobs {
     private final JobStore jobs;
     private final JobTransitions transitions;
     private final ProviderCapacities capacities;
+    private final Providers providers;
     private final TransactionTemplate tx;
     private final int batch;
     private final Timer admissionDelay;
 
-    public PendingJobs(JobStore jobs, JobTransitions transitions, ProviderCapacities capacities, TransactionTemplate tx,
-                       HodeiProperties props, MeterRegistry meters) {
+    public PendingJobs(JobStore jobs, JobTransitions transitions, ProviderCapacities capacities, Providers providers,
+                       TransactionTemplate tx, HodeiProperties props, MeterRegistry meters) {
+        this.providers = providers;
         this.admissionDelay = Timer.builder("hodei_job_admission_delay_seconds")
                 .description("From submission to the first claim: the time a job waited for capacity")
                 .publishPercentileHistogram()
@@ -44,11 +50,15 @@ public class PendingJobs {
     }
 
     public List<JobRecord> claim() {
+        // asked before the lock: a provider's own figure may take a round-trip to find
+        Map<String, Capacity> capacity = new HashMap<>();
+        for (String p : providers.names()) capacity.put(p, capacities.of(p));
         List<JobRecord> claimed = tx.execute(status -> {
             jobs.lockAdmission();
             List<Admission.Request> queue = jobs.queueHeads(batch);
             if (queue.isEmpty()) return List.<JobRecord>of();
-            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), jobs.keysInUse(), capacities::of);
+            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), jobs.keysInUse(),
+                    p -> capacity.getOrDefault(p, Capacity.UNLIMITED));
             return transitions.claim(admitted);
         });
         Instant now = Instant.now();
