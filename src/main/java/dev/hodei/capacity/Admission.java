@@ -80,7 +80,7 @@ public final class Admission {
     /** Why a job asking {@code request} can never run on a provider of {@code capacity}; null when it can. */
     public static String neverFits(double cpu, long memoryMb, String provider, Capacity capacity) {
         if (cpu > capacity.cpu() + 1e-9) {
-            return "spec.cpu: " + format(cpu) + " cores is more than provider " + provider + " has (" + capacity + ")";
+            return "spec.cpu: " + Capacity.cores(cpu) + " cores is more than provider " + provider + " has (" + capacity + ")";
         }
         if (memoryMb > capacity.memoryMb()) {
             return "spec.memory_mb: " + memoryMb + " MiB is more than provider " + provider + " has (" + capacity + ")";
@@ -88,7 +88,4 @@ public final class Admission {
         return null;
     }
 
-    private static String format(double cpu) {
-        return cpu % 1 == 0 ? Long.toString((long) cpu) : Double.toString(cpu);
-    }
 }

@@ -1,9 +1,9 @@
 package dev.hodei.cli;
 
+import dev.hodei.providers.Capacity;
 import hodei.v1.GetQueueRequest;
 import hodei.v1.ProviderQueue;
 import hodei.v1.Queue;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +20,7 @@ class QueueCommand implements Callable<Integer> {
         System.out.printf("%-14s %-16s %-22s %-12s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS", "WAITING");
         for (ProviderQueue p : q.getProvidersList()) {
             System.out.printf("%-14s %-16s %-22s %-12s %d%n", p.getProvider(),
-                    of(cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : cores(p.getCpuCapacity())),
+                    of(Capacity.cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : Capacity.cores(p.getCpuCapacity())),
                     of(Long.toString(p.getMemoryMbInUse()), p.getMemoryMbCapacity() == 0 ? "" : Long.toString(p.getMemoryMbCapacity())),
                     of(Integer.toString(p.getAdmitted()), p.getWorkersCapacity() == 0 ? "" : Integer.toString(p.getWorkersCapacity())),
                     p.getWaiting());
@@ -33,7 +33,4 @@ class QueueCommand implements Callable<Integer> {
         return used + "/" + (total.isEmpty() ? "-" : total);
     }
 
-    private static String cores(double cpu) {
-        return cpu % 1 == 0 ? Long.toString((long) cpu) : String.format(Locale.ROOT, "%.2f", cpu);
-    }
 }

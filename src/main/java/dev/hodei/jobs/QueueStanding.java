@@ -72,11 +72,8 @@ public class QueueStanding {
 
     private String inUse(String provider) {
         Admission.Use u = jobs.inUse().getOrDefault(provider, Admission.Use.NONE);
-        return provider + " holds " + u.workers() + " job(s), " + cores(u.cpu()) + " cpu and " + u.memoryMb()
+        return provider + " holds " + u.workers() + " job(s), " + Capacity.cores(u.cpu()) + " cpu and " + u.memoryMb()
                 + " MiB of " + capacities.of(provider);
     }
 
-    private static String cores(double cpu) {
-        return cpu % 1 == 0 ? Long.toString((long) cpu) : String.format(java.util.Locale.ROOT, "%.2f", cpu);
-    }
 }

@@ -23,11 +23,17 @@ public record Capacity(double cpu, long memoryMb, int workers) {
                 workersSetting > 0 ? workersSetting : workers);
     }
 
+    /** Cores for people: "2", "1.5", "0.33". */
+    public static String cores(double cpu) {
+        return java.math.BigDecimal.valueOf(cpu).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
+    }
+
     /** For people: "2 cpu, 15872 MiB, 8 workers", infinite figures left out. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        if (!Double.isInfinite(cpu)) sb.append(cpu % 1 == 0 ? Long.toString((long) cpu) : Double.toString(cpu)).append(" cpu");
+        if (!Double.isInfinite(cpu)) sb.append(cores(cpu)).append(" cpu");
         if (memoryMb != Long.MAX_VALUE) sb.append(sb.isEmpty() ? "" : ", ").append(memoryMb).append(" MiB");
         if (workers != Integer.MAX_VALUE) sb.append(sb.isEmpty() ? "" : ", ").append(workers).append(" workers");
         return sb.isEmpty() ? "unlimited" : sb.toString();
