@@ -21,11 +21,7 @@ public final class Admission {
 
     /** What one waiting job asks of its provider; {@code concurrencyKey} null when it names none. */
     public record Request(UUID jobId, String provider, double cpu, long memoryMb, String concurrencyKey,
-                          int concurrencyLimit) {
-        public Request(UUID jobId, String provider, double cpu, long memoryMb) {
-            this(jobId, provider, cpu, memoryMb, null, 1);
-        }
-    }
+                          int concurrencyLimit) {}
 
     /** What a provider's admitted jobs hold now. */
     public record Use(double cpu, long memoryMb, int workers) {
@@ -42,10 +38,6 @@ public final class Admission {
     }
 
     private Admission() {}
-
-    public static List<UUID> admit(List<Request> queue, Map<String, Use> inUse, Function<String, Capacity> capacity) {
-        return admit(queue, inUse, Map.of(), capacity);
-    }
 
     /**
      * The jobs of {@code queue} (in queue order per provider) to admit, in the same order;

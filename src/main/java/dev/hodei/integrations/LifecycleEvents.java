@@ -2,7 +2,6 @@ package dev.hodei.integrations;
 
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobState;
-import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitioned;
 import dev.hodei.workers.WorkerDestroyed;
 import java.time.Instant;
@@ -31,11 +30,9 @@ public class LifecycleEvents {
     private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
 
     private final ProducerTemplate camel;
-    private final JobStore jobs;
 
-    public LifecycleEvents(ProducerTemplate camel, JobStore jobs) {
+    public LifecycleEvents(ProducerTemplate camel) {
         this.camel = camel;
-        this.jobs = jobs;
     }
 
     /**
@@ -47,12 +44,7 @@ public class LifecycleEvents {
         String event = change.from() == null ? "job-submitted"
                 : change.to() == JobState.RUNNING ? "job-started"
                 : change.to().isTerminal() ? "job-finished" : null;
-        if (event == null) return;
-        try {
-            jobs.find(change.jobId()).ifPresent(job -> job(event, job));
-        } catch (RuntimeException e) {
-            log.debug("Lifecycle event not published: {}", e.toString());
-        }
+        if (event != null) job(event, change.job());
     }
 
     private void job(String event, JobRecord job) {

@@ -37,9 +37,6 @@ public final class JobStateMachine {
 
     private JobStateMachine() {}
 
-    /** The only state a job is created in. */
-    public static final JobState INITIAL = PENDING;
-
     public static boolean allows(JobState from, JobState to) {
         return NEXT.get(from).contains(to);
     }

@@ -116,8 +116,9 @@ public class JobStore {
                     SELECT id, NULL, 'PENDING', 0, 'submitted', :principal FROM ins)
                 SELECT count(*) FROM ins""", p, Integer.class);
         if (inserted != null && inserted == 1) {
-            publisher.publishEvent(new JobTransitioned(id, null, JobStateMachine.INITIAL, 0));
-            return new Submitted(find(id).orElseThrow(), true);
+            JobRecord job = find(id).orElseThrow();
+            publisher.publishEvent(new JobTransitioned(job, null));
+            return new Submitted(job, true);
         }
         JobRecord existing = findByIdempotencyKey(origin.namespace(), key).orElseThrow();
         boolean sameRequest = run == null ? existing.run() == null && existing.spec().equals(spec)

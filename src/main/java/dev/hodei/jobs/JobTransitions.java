@@ -76,7 +76,7 @@ public class JobTransitions {
                     SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM claimed)
                 SELECT * FROM claimed ORDER BY priority DESC, created_at""",
                 Map.of("ids", ids), JobRecord::map);
-        claimed.forEach(j -> publisher.publishEvent(new JobTransitioned(j.id(), PENDING, ASSIGNED, j.attempt())));
+        claimed.forEach(j -> publisher.publishEvent(new JobTransitioned(j, PENDING)));
         return claimed;
     }
 
@@ -147,16 +147,16 @@ public class JobTransitions {
                 upd AS (
                     UPDATE jobs j SET state = :to, updated_at = now() %s
                     FROM prev WHERE j.id = prev.id
-                    RETURNING j.id, j.attempt, j.cancelled_by, prev.state AS from_state),
+                    RETURNING j.*, prev.state AS from_state),
                 ev AS (
                     INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
                     SELECT id, from_state, :to, attempt, :reason, CASE WHEN :to = 'CANCELLED' THEN cancelled_by END
                     FROM upd)
-                SELECT from_state, attempt FROM upd""".formatted(
+                SELECT * FROM upd""".formatted(
                 attempt == null ? "" : "AND attempt = :attempt",
                 extraSet == null ? "" : ", " + extraSet);
-        List<JobTransitioned> moved = jdbc.query(sql, p, (rs, i) -> new JobTransitioned(jobId,
-                JobState.valueOf(rs.getString("from_state")), edge.to(), rs.getInt("attempt")));
+        List<JobTransitioned> moved = jdbc.query(sql, p, (rs, i) -> new JobTransitioned(JobRecord.map(rs, i),
+                JobState.valueOf(rs.getString("from_state"))));
         moved.forEach(publisher::publishEvent);
         return !moved.isEmpty();
     }

@@ -1,6 +1,6 @@
 package dev.hodei.schedules;
 
-import dev.hodei.jobs.JobStore;
+import hodei.v1.TemplateRun;
 import dev.hodei.jobs.JobTransitioned;
 import dev.hodei.routes.LifecycleRoutes;
 import org.slf4j.Logger;
@@ -14,20 +14,19 @@ public class ScheduleRunEnds {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleRunEnds.class);
 
-    private final JobStore jobs;
     private final LifecycleRoutes routes;
 
-    public ScheduleRunEnds(JobStore jobs, LifecycleRoutes routes) {
-        this.jobs = jobs;
+    public ScheduleRunEnds(LifecycleRoutes routes) {
         this.routes = routes;
     }
 
     @TransactionalEventListener(fallbackExecution = true)
     public void jobChanged(JobTransitioned change) {
         if (!change.to().isTerminal()) return;
+        TemplateRun run = change.job().run();
+        if (run == null || run.getScheduleId().isEmpty()) return;
         try {
-            jobs.find(change.jobId()).map(j -> j.run()).filter(r -> r != null && !r.getScheduleId().isEmpty())
-                    .ifPresent(r -> routes.scheduleRunFinished(r.getScheduleId()));
+            routes.scheduleRunFinished(run.getScheduleId());
         } catch (RuntimeException e) {
             log.debug("Scheduled run end not published: {}", e.toString());
         }

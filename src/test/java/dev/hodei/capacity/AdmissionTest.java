@@ -20,16 +20,16 @@ class AdmissionTest {
     void jobsAreAdmittedInQueueOrderWhileTheyFit() {
         List<Request> queue = requests("process", 0.5, 0.5, 0.5, 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of(), p -> TWO_CORES)).containsExactlyElementsOf(ids(queue).subList(0, 4));
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES)).containsExactlyElementsOf(ids(queue).subList(0, 4));
     }
 
     @Test
     void whatIsAlreadyAdmittedCounts() {
         List<Request> queue = requests("process", 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), p -> TWO_CORES))
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), Map.of(), p -> TWO_CORES))
                 .containsExactly(queue.get(0).jobId());
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), p -> TWO_CORES)).isEmpty();
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), Map.of(), p -> TWO_CORES)).isEmpty();
     }
 
     @Test
@@ -37,7 +37,7 @@ class AdmissionTest {
         List<Request> queue = new ArrayList<>(requests("process", 1.5));
         queue.addAll(requests("process", 0.25, 0.25));
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), p -> TWO_CORES)).isEmpty();
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), Map.of(), p -> TWO_CORES)).isEmpty();
     }
 
     @Test
@@ -45,29 +45,29 @@ class AdmissionTest {
         List<Request> queue = new ArrayList<>(requests("process", 1));
         queue.addAll(requests("docker", 1));
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), p -> TWO_CORES))
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), Map.of(), p -> TWO_CORES))
                 .containsExactly(queue.get(1).jobId());
     }
 
     @Test
     void memoryAndWorkerLimitsCountToo() {
         Capacity twoWorkers = new Capacity(64, 1024, 2);
-        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600),
-                new Request(UUID.randomUUID(), "p", 0.1, 600));
+        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1),
+                new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1));
 
-        assertThat(Admission.admit(queue, Map.of(), p -> twoWorkers)).containsExactly(queue.get(0).jobId());
-        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), p -> twoWorkers)).hasSize(2);
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> twoWorkers)).containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), Map.of(), p -> twoWorkers)).hasSize(2);
     }
 
     @Test
     void fractionalCoresThatAddUpExactlyFit() {
-        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), p -> new Capacity(1, 4096, 9))).hasSize(3);
+        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), Map.of(), p -> new Capacity(1, 4096, 9))).hasSize(3);
     }
 
     @Test
     void aFullConcurrencyKeyHoldsBackItsOwnJobsOnlyAndInOrder() {
         Request deploy1 = keyed("deploy-prod", 1);
-        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256);
+        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1);
         Request deploy2 = keyed("deploy-prod", 1);
         List<Request> queue = List.of(deploy1, other, deploy2);
 
@@ -90,7 +90,7 @@ class AdmissionTest {
     @Test
     void aJobWaitingForItsKeyDoesNotHoldBackItsProvider() {
         Request blocked = keyed("deploy-prod", 1);
-        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256);
+        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1);
 
         assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES))
                 .containsExactly(small.jobId());
@@ -112,7 +112,7 @@ class AdmissionTest {
 
     private static List<Request> requests(String provider, double... cpus) {
         List<Request> out = new ArrayList<>();
-        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256));
+        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256, null, 1));
         return out;
     }
 
