@@ -180,7 +180,13 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
                     .setHeartbeatIntervalMs((int) props.workers().heartbeatInterval().toMillis())
                     .setReconnectWindowMs((int) props.workers().agentReconnectWindow().toMillis())
                     // a resumed agent resends the output the server does not have yet
-                    .setLogsStored(accepted.resumed() ? logs.chunksStored(accepted.jobId(), id) : 0)).build());
+                    .setLogsStored(accepted.resumed() && accepted.jobId() != null ? logs.chunksStored(accepted.jobId(), id) : 0))
+                    .build());
+            if (accepted.jobId() == null) {
+                // a warm worker: it waits on its stream until a job takes it (route provision-worker)
+                log.info("Warm worker {} registered{}", id, accepted.resumed() ? " (resumed)" : "");
+                return;
+            }
             log.info("Worker {} registered for job {}{}", id, accepted.jobId(), accepted.resumed() ? " (resumed)" : "");
             if (!accepted.resumed()) {
                 routes.workerRegistered(id, accepted.jobId());

@@ -16,22 +16,40 @@ import java.util.function.Function;
  * not fit stops its provider's queue, so a stream of small jobs never overtakes a big one that
  * waits for room (Nomad's and Kueue's strict ordering, not backfill). A job whose concurrency key
  * is full waits, and so do the later jobs of its key, without holding back anyone else.
+ *
+ * <p>An idle warm worker holds its share of its provider's capacity (a pool is capacity set aside);
+ * a job that fits one takes that share instead of asking for more.
  */
 public final class Admission {
 
     /** What one waiting job asks of its provider; {@code concurrencyKey} null when it names none. */
     public record Request(UUID jobId, String provider, double cpu, long memoryMb, String concurrencyKey,
-                          int concurrencyLimit) {}
+                          int concurrencyLimit, String image) {}
+
+    /**
+     * An idle warm worker: what it was started with. A job fits it when it asks for no more and
+     * names the same image ({@code ""}: the provider's default).
+     */
+    public record WarmSlot(String provider, String image, double cpu, long memoryMb) {
+        public boolean fits(String jobProvider, String jobImage, double jobCpu, long jobMemoryMb) {
+            return provider.equals(jobProvider) && image.equals(jobImage) && jobCpu <= cpu + 1e-9 && jobMemoryMb <= memoryMb;
+        }
+    }
 
     /** What a provider's admitted jobs hold now. */
     public record Use(double cpu, long memoryMb, int workers) {
         public static final Use NONE = new Use(0, 0, 0);
 
         Use plus(Request r) {
-            return new Use(cpu + r.cpu(), memoryMb + r.memoryMb(), workers + 1);
+            return plus(r.cpu(), r.memoryMb());
         }
 
-        boolean within(Capacity c) {
+        /** With one more worker of this size. */
+        public Use plus(double cpu, long memoryMb) {
+            return new Use(this.cpu + cpu, this.memoryMb + memoryMb, workers + 1);
+        }
+
+        public boolean within(Capacity c) {
             // a little slack: sums of fractional cores must not refuse an exact fit
             return cpu <= c.cpu() + 1e-9 && memoryMb <= c.memoryMb() && workers <= c.workers();
         }
@@ -41,11 +59,13 @@ public final class Admission {
 
     /**
      * The jobs of {@code queue} (in queue order per provider) to admit, in the same order;
-     * {@code keysInUse}: admitted jobs per concurrency key.
+     * {@code inUse}: what admitted jobs and idle warm workers hold; {@code keysInUse}: admitted jobs
+     * per concurrency key; {@code warm}: the idle warm workers.
      */
     public static List<UUID> admit(List<Request> queue, Map<String, Use> inUse, Map<String, Integer> keysInUse,
-                                   Function<String, Capacity> capacity) {
+                                   Function<String, Capacity> capacity, List<WarmSlot> warm) {
         Map<String, Use> use = new HashMap<>(inUse);
+        List<WarmSlot> idle = new ArrayList<>(warm);
         Map<String, Integer> keys = new HashMap<>(keysInUse);
         Set<String> full = new HashSet<>();
         Set<String> fullKeys = new HashSet<>();
@@ -55,6 +75,14 @@ public final class Admission {
             String key = r.concurrencyKey();
             if (key != null && (fullKeys.contains(key) || keys.getOrDefault(key, 0) >= r.concurrencyLimit())) {
                 fullKeys.add(key); // its later jobs wait behind it, in order
+                continue;
+            }
+            WarmSlot slot = idle.stream().filter(w -> w.fits(r.provider(), r.image(), r.cpu(), r.memoryMb()))
+                    .findFirst().orElse(null);
+            if (slot != null) {
+                idle.remove(slot); // its share, already counted, passes to the job
+                if (key != null) keys.merge(key, 1, Integer::sum);
+                admitted.add(r.jobId());
                 continue;
             }
             Use next = use.getOrDefault(r.provider(), Use.NONE).plus(r);

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code hodei queue}: each provider's capacity, what its admitted jobs hold, and who waits. */
+/** {@code hodei queue}: each provider's capacity, what its admitted jobs and idle warm workers hold, and who waits. */
 @Command(name = "queue", description = "Show each provider's capacity, what is in use, and the jobs waiting for it.")
 class QueueCommand implements Callable<Integer> {
 
@@ -17,13 +17,15 @@ class QueueCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Queue q = JobCommands.withJobs(server, jobs -> jobs.getQueue(GetQueueRequest.getDefaultInstance()));
-        System.out.printf("%-14s %-16s %-22s %-12s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS", "WAITING");
+        System.out.printf("%-14s %-16s %-22s %-12s %-6s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS", "WARM",
+                "WAITING");
         for (ProviderQueue p : q.getProvidersList()) {
-            System.out.printf("%-14s %-16s %-22s %-12s %d%n", p.getProvider(),
+            System.out.printf("%-14s %-16s %-22s %-12s %-6d %d%n", p.getProvider(),
                     of(Capacity.cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : Capacity.cores(p.getCpuCapacity())),
                     of(Long.toString(p.getMemoryMbInUse()), p.getMemoryMbCapacity() == 0 ? "" : Long.toString(p.getMemoryMbCapacity())),
-                    of(Integer.toString(p.getAdmitted()), p.getWorkersCapacity() == 0 ? "" : Integer.toString(p.getWorkersCapacity())),
-                    p.getWaiting());
+                    of(Integer.toString(p.getAdmitted() + p.getWarmIdle()),
+                            p.getWorkersCapacity() == 0 ? "" : Integer.toString(p.getWorkersCapacity())),
+                    p.getWarmIdle(), p.getWaiting());
         }
         return 0;
     }

@@ -80,6 +80,7 @@ public class JobStore {
                 .addValue("maxAttempts", maxAttempts)
                 .addValue("timeout", runTimeoutSeconds)
                 .addValue("queueTimeout", spec.getQueueTimeoutSeconds())
+                .addValue("image", spec.getImage())
                 .addValue("cpu", request.cpu())
                 .addValue("memory", request.memoryMb())
                 .addValue("concurrencyKey", request.concurrencyKey())
@@ -101,14 +102,14 @@ public class JobStore {
                                       priority, labels, max_attempts, run_timeout_s, queue_deadline,
                                       template_id, template_name, template_version, run_number, run_trigger,
                                       triggered_by, schedule_id, scheduled_fire_at, parameters, secret_env,
-                                      cpu_request, memory_mb_request, concurrency_key, concurrency_limit)
+                                      cpu_request, memory_mb_request, concurrency_key, concurrency_limit, image)
                     VALUES (:id, :key, :namespace, :principal, :name, :spec, 'PENDING', :provider, :priority,
                             CAST(:labels AS jsonb),
                             :maxAttempts, :timeout,
                             CASE WHEN :queueTimeout > 0 THEN now() + make_interval(secs => :queueTimeout) END,
                             :templateId, :templateName, :templateVersion, :runNumber, :trigger,
                             :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv,
-                            :cpu, :memory, :concurrencyKey, :concurrencyLimit)
+                            :cpu, :memory, :concurrencyKey, :concurrencyLimit, :image)
                     ON CONFLICT (namespace, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 ev AS (
@@ -164,7 +165,7 @@ public class JobStore {
                     FROM p WHERE p.provider IS NOT NULL)
                 SELECT c.* FROM p CROSS JOIN LATERAL (
                     SELECT id, provider, cpu_request, memory_mb_request, concurrency_key, concurrency_limit, priority,
-                           created_at FROM jobs
+                           image, created_at FROM jobs
                     WHERE state = 'PENDING' AND provider = p.provider AND not_before <= now()
                     ORDER BY priority DESC, created_at
                     LIMIT :per) c
@@ -172,7 +173,7 @@ public class JobStore {
                 ORDER BY c.priority DESC, c.created_at""", Map.of("per", perProvider),
                 (rs, i) -> new Admission.Request(rs.getObject("id", UUID.class), rs.getString("provider"),
                         rs.getDouble("cpu_request"), rs.getLong("memory_mb_request"), rs.getString("concurrency_key"),
-                        rs.getInt("concurrency_limit")));
+                        rs.getInt("concurrency_limit"), rs.getString("image")));
     }
 
     /** What the admitted (claimed, provisioning, running) jobs of each provider hold. */

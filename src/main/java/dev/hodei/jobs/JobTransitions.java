@@ -86,6 +86,12 @@ public class JobTransitions {
                 null, Map.of());
     }
 
+    /** ASSIGNED → PROVISIONING without a provider call: a warm worker of {@code pool} was bound to the attempt. */
+    public boolean takeWarmWorker(JobRecord job, UUID workerId, String pool) {
+        return move(START_PROVISIONING, job.id(), job.attempt(), "warm worker " + workerId + " of pool " + pool, null,
+                Map.of());
+    }
+
     /** PROVISIONING → RUNNING: the attempt's worker took the job. */
     public boolean start(UUID jobId, int attempt, UUID workerId) {
         return move(START, jobId, attempt, "dispatched to worker " + workerId, "worker_id = :worker, started_at = now()",

@@ -2,11 +2,14 @@ package dev.hodei.jobs;
 
 import dev.hodei.capacity.Admission;
 import dev.hodei.capacity.ProviderCapacities;
+import dev.hodei.pools.WarmWorkers;
 import dev.hodei.providers.Capacity;
 import dev.hodei.providers.Providers;
 import hodei.v1.ProviderQueue;
 import hodei.v1.Queue;
+import dev.hodei.workers.WorkerStore;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.springframework.stereotype.Component;
@@ -20,7 +23,11 @@ public class QueueStanding {
     private final Providers providers;
     private final Clock clock;
 
-    public QueueStanding(JobStore jobs, ProviderCapacities capacities, Providers providers, Clock clock) {
+    private final WarmWorkers warm;
+
+    public QueueStanding(JobStore jobs, ProviderCapacities capacities, Providers providers, Clock clock,
+                         WarmWorkers warm) {
+        this.warm = warm;
         this.jobs = jobs;
         this.capacities = capacities;
         this.providers = providers;
@@ -48,7 +55,8 @@ public class QueueStanding {
     }
 
     public Queue queue() {
-        Map<String, Admission.Use> use = jobs.inUse();
+        List<WorkerStore.Untaken> untaken = warm.untaken();
+        Map<String, Admission.Use> use = WarmWorkers.withUntaken(jobs.inUse(), untaken);
         Map<String, Integer> waiting = jobs.waitingByProvider();
         TreeSet<String> names = new TreeSet<>(providers.names());
         names.addAll(use.keySet());
@@ -57,6 +65,7 @@ public class QueueStanding {
         for (String p : names) {
             Capacity c = capacities.of(p);
             Admission.Use u = use.getOrDefault(p, Admission.Use.NONE);
+            int idle = (int) untaken.stream().filter(w -> w.provider().equals(p)).count();
             out.addProviders(ProviderQueue.newBuilder()
                     .setProvider(p)
                     .setCpuCapacity(Double.isInfinite(c.cpu()) ? 0 : c.cpu())
@@ -64,16 +73,19 @@ public class QueueStanding {
                     .setWorkersCapacity(c.workers() == Integer.MAX_VALUE ? 0 : c.workers())
                     .setCpuInUse(u.cpu())
                     .setMemoryMbInUse(u.memoryMb())
-                    .setAdmitted(u.workers())
+                    .setAdmitted(u.workers() - idle)
+                    .setWarmIdle(idle)
                     .setWaiting(waiting.getOrDefault(p, 0)));
         }
         return out.build();
     }
 
     private String inUse(String provider) {
-        Admission.Use u = jobs.inUse().getOrDefault(provider, Admission.Use.NONE);
-        return provider + " holds " + u.workers() + " job(s), " + Capacity.cores(u.cpu()) + " cpu and " + u.memoryMb()
-                + " MiB of " + capacities.of(provider);
+        List<WorkerStore.Untaken> untaken = warm.untaken();
+        Admission.Use u = WarmWorkers.withUntaken(jobs.inUse(), untaken).getOrDefault(provider, Admission.Use.NONE);
+        long idle = untaken.stream().filter(w -> w.provider().equals(provider)).count();
+        return provider + " holds " + (u.workers() - idle) + " job(s)" + (idle > 0 ? " and " + idle + " warm worker(s)" : "")
+                + ", " + Capacity.cores(u.cpu()) + " cpu and " + u.memoryMb() + " MiB of " + capacities.of(provider);
     }
 
 }

@@ -5,9 +5,12 @@ import dev.hodei.capacity.ProviderCapacities;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
+import dev.hodei.pools.WarmWorkers;
 import dev.hodei.providers.Capacity;
 import dev.hodei.providers.Providers;
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.WorkerGateway;
+import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -34,9 +37,14 @@ public class PendingJobs {
     private final TransactionTemplate tx;
     private final int batch;
     private final Timer admissionDelay;
+    private final WarmWorkers warmWorkers;
+    private final WorkerGateway gateway;
 
     public PendingJobs(JobStore jobs, JobTransitions transitions, ProviderCapacities capacities, Providers providers,
-                       TransactionTemplate tx, HodeiProperties props, MeterRegistry meters) {
+                       TransactionTemplate tx, HodeiProperties props, MeterRegistry meters, WarmWorkers warmWorkers,
+                       WorkerGateway gateway) {
+        this.warmWorkers = warmWorkers;
+        this.gateway = gateway;
         this.providers = providers;
         this.admissionDelay = Timer.builder("hodei_job_admission_delay_seconds")
                 .description("From submission to the first claim: the time a job waited for capacity")
@@ -57,8 +65,9 @@ public class PendingJobs {
             jobs.lockAdmission();
             List<Admission.Request> queue = jobs.queueHeads(batch);
             if (queue.isEmpty()) return List.<JobRecord>of();
-            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), jobs.keysInUse(),
-                    p -> capacity.getOrDefault(p, Capacity.UNLIMITED));
+            List<WorkerStore.Untaken> warm = warmWorkers.untaken();
+            List<UUID> admitted = Admission.admit(queue, WarmWorkers.withUntaken(jobs.inUse(), warm), jobs.keysInUse(),
+                    p -> capacity.getOrDefault(p, Capacity.UNLIMITED), WarmWorkers.slots(warm, gateway.connected()));
             return transitions.claim(admitted);
         });
         Instant now = Instant.now();

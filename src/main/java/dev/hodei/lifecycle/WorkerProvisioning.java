@@ -1,13 +1,17 @@
 package dev.hodei.lifecycle;
 
+import dev.hodei.capacity.ProviderCapacities;
 import dev.hodei.jobs.Failure;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobTransitions;
+import dev.hodei.pools.WarmPools;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.workers.BootstrapTokens;
+import dev.hodei.workers.WorkerGateway;
+import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,6 +20,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The steps of route {@code provision-worker}: prepare a worker and its token, launch it, or give up. */
 @Component
@@ -30,14 +35,45 @@ public class WorkerProvisioning {
     private final ControlPlaneIdentity identity;
     private final MeterRegistry meters;
 
+    private final WarmPools pools;
+    private final ProviderCapacities capacities;
+    private final WorkerGateway gateway;
+    private final TransactionTemplate tx;
+
     public WorkerProvisioning(JobTransitions transitions, WorkerStore workers, BootstrapTokens tokens, Providers providers,
-                              ControlPlaneIdentity identity, MeterRegistry meters) {
+                              ControlPlaneIdentity identity, MeterRegistry meters, WarmPools pools,
+                              ProviderCapacities capacities, WorkerGateway gateway, TransactionTemplate tx) {
+        this.pools = pools;
+        this.capacities = capacities;
+        this.gateway = gateway;
+        this.tx = tx;
         this.transitions = transitions;
         this.workers = workers;
         this.tokens = tokens;
         this.providers = providers;
         this.identity = identity;
         this.meters = meters;
+    }
+
+    /**
+     * Binds a READY warm worker that fits the job to its attempt (ASSIGNED → PROVISIONING, no
+     * provider call); null when there is none, or the job no longer waits for a worker.
+     */
+    public UUID takeWarm(JobRecord job, String provider) {
+        if (pools.all().isEmpty()) return null;
+        double cpu = capacities.cpuOf(job.spec());
+        long memory = capacities.memoryMbOf(job.spec());
+        return tx.execute(status -> {
+            UUID worker = workers.take(job.id(), job.attempt(), provider, job.spec().getImage(), cpu, memory,
+                    gateway.connected()).orElse(null);
+            if (worker == null) return null;
+            String pool = workers.find(worker).map(WorkerRecord::pool).orElse("?");
+            if (!transitions.takeWarmWorker(job, worker, pool)) {
+                status.setRollbackOnly(); // the worker stays in its pool
+                return null;
+            }
+            return worker;
+        });
     }
 
     /** Creates the worker row and its one-time token; null when the job no longer waits for a worker. */

@@ -6,7 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-/** What a provider needs to start one agent. Holds the clear OTP, so it is never persisted or logged. */
+/**
+ * What a provider needs to start one agent. Holds the clear OTP, so it is never persisted or
+ * logged. A warm worker ({@link #warm()}) is started before any job: {@code jobId} is null,
+ * {@code attempt} and {@code runTimeoutSeconds} 0, and {@code spec} holds only the image and limits
+ * it starts with.
+ */
 public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, long runTimeoutSeconds, String otp,
                            String instanceId, Instant createdAt) {
 
@@ -18,7 +23,7 @@ public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec,
         Map<String, String> env = new LinkedHashMap<>();
         env.put("HODEI_SERVER_ADDRESS", serverAddress);
         env.put("HODEI_WORKER_ID", workerId.toString());
-        env.put("HODEI_JOB_ID", jobId.toString());
+        if (jobId != null) env.put("HODEI_JOB_ID", jobId.toString());
         env.put("HODEI_WORKER_MODE", "ephemeral");
         return env;
     }
@@ -28,14 +33,19 @@ public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec,
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("hodei.managed", "true");
         labels.put("hodei.worker-id", workerId.toString());
-        labels.put("hodei.job-id", jobId.toString());
+        if (jobId != null) labels.put("hodei.job-id", jobId.toString());
         labels.put("hodei.instance", instanceId);
         labels.put("hodei.created-at", createdAt.toString());
         return labels;
     }
 
+    public boolean warm() {
+        return jobId == null;
+    }
+
     @Override
     public String toString() {
-        return "WorkerLaunch[worker=" + workerId + ", job=" + jobId + ", attempt=" + attempt + "]";
+        return warm() ? "WorkerLaunch[warm worker=" + workerId + "]"
+                : "WorkerLaunch[worker=" + workerId + ", job=" + jobId + ", attempt=" + attempt + "]";
     }
 }

@@ -19,7 +19,29 @@ public record HodeiProperties(
         @DefaultValue Schedules schedules,
         @DefaultValue Hawtio hawtio,
         @DefaultValue Http http,
-        @DefaultValue Capacity capacity) {
+        @DefaultValue Capacity capacity,
+        Map<String, Pool> pools) {
+
+    public Map<String, Pool> pools() {
+        return pools == null ? Map.of() : pools;
+    }
+
+    /**
+     * A warm pool ({@code hodei.pools.<name>}): workers of {@code provider} (default: the pool's
+     * name) started before any job, each still used for one job and destroyed after it. At least
+     * {@code minIdle} wait at all times; after jobs took some, up to {@code maxIdle} (default
+     * {@code minIdle}) are kept, and those beyond {@code minIdle} idle for {@code idleTimeout} are
+     * retired. {@code image} ({@code ""}: the provider's default), {@code cpu} and {@code memoryMb}
+     * (0: the default request) are what each worker starts with; a job takes one only if it names
+     * the same image and asks for no more.
+     */
+    public record Pool(String provider,
+                       @DefaultValue("") String image,
+                       @DefaultValue("0") int minIdle,
+                       @DefaultValue("0") int maxIdle,
+                       @DefaultValue("5m") Duration idleTimeout,
+                       @DefaultValue("0") double cpu,
+                       @DefaultValue("0") long memoryMb) {}
 
     /**
      * Admission: a job is claimed only when what it asks for ({@code cpu}, {@code memory_mb}, or
@@ -127,7 +149,9 @@ public record HodeiProperties(
             @DefaultValue("10s") Duration registerTimeout,
             // Failed registrations a peer address may make per window; beyond, it is refused at once.
             @DefaultValue("10") int maxFailedRegistrations,
-            @DefaultValue("1m") Duration failedRegistrationsWindow) {}
+            @DefaultValue("1m") Duration failedRegistrationsWindow,
+            // How often warm pools are topped up and shrunk (a job taking a warm worker also tops up at once).
+            @DefaultValue("1000") long poolIntervalMs) {}
 
     public record Providers(@DefaultValue Process process, @DefaultValue Docker docker,
                             @DefaultValue Kubernetes kubernetes) {}

@@ -30,18 +30,22 @@ public class BootstrapTokens {
         this.props = props;
     }
 
-    /** Issues a token for the worker and job; the clear value is returned once and never stored. */
+    /**
+     * Issues a token for the worker and job ({@code jobId} null for a warm worker, which no job has
+     * yet); the clear value is returned once and never stored.
+     */
     public String issue(UUID workerId, UUID jobId) {
         String token = newSecret();
         jdbc.update("""
                 INSERT INTO worker_bootstrap_tokens (token_hash, worker_id, job_id, expires_at)
                 VALUES (:hash, :worker, :job, now() + make_interval(secs => :ttl))""",
-                Map.of("hash", hash(token), "worker", workerId, "job", jobId,
-                        "ttl", props.workers().otpTtl().toMillis() / 1000.0));
+                new MapSqlParameterSource().addValue("hash", hash(token)).addValue("worker", workerId)
+                        .addValue("job", jobId, java.sql.Types.OTHER)
+                        .addValue("ttl", props.workers().otpTtl().toMillis() / 1000.0));
         return token;
     }
 
-    /** What a consumed token was bound to. */
+    /** What a consumed token was bound to; {@code jobId} null for a warm worker. */
     public record Consumed(UUID jobId, String resourceId) {}
 
     /**

@@ -23,7 +23,9 @@ public enum DestroyReason {
     /** The GC: terminated but an earlier destroy failed. */
     GC_DESTROY_RETRY("gc-destroy-retry"),
     /** The GC: a resource labelled as ours that no live worker owns. */
-    GC_ORPHAN("gc-orphan");
+    GC_ORPHAN("gc-orphan"),
+    /** A warm worker no job took, beyond its pool's target for longer than the pool's idle timeout. */
+    POOL_IDLE("pool-idle");
 
     private final String label;
 

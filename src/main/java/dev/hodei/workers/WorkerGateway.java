@@ -45,6 +45,11 @@ public class WorkerGateway {
         }
     }
 
+    /** The workers whose stream this control plane holds. */
+    public java.util.Set<UUID> connected() {
+        return java.util.Set.copyOf(streams.keySet());
+    }
+
     public boolean isConnected(UUID workerId) {
         return streams.containsKey(workerId);
     }

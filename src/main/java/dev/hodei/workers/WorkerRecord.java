@@ -6,10 +6,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code workers}. */
+/** One row of {@code workers}; {@code pool} names the warm pool that made it, null for a worker made for its job. */
 public record WorkerRecord(UUID id, String provider, String resourceId, WorkerState state, UUID jobId,
                            Integer jobAttempt, Instant createdAt, Instant terminatedAt, Instant destroyedAt,
-                           String destroyReason, String lastError) {
+                           String destroyReason, String lastError, String pool) {
 
     static WorkerRecord map(ResultSet rs, int row) throws SQLException {
         int attempt = rs.getInt("job_attempt");
@@ -24,7 +24,8 @@ public record WorkerRecord(UUID id, String provider, String resourceId, WorkerSt
                 instant(rs.getTimestamp("terminated_at")),
                 instant(rs.getTimestamp("destroyed_at")),
                 rs.getString("destroy_reason"),
-                rs.getString("last_error"));
+                rs.getString("last_error"),
+                rs.getString("pool"));
     }
 
     private static Instant instant(Timestamp t) {

@@ -35,6 +35,80 @@ public class WorkerStore {
                         "attempt", attempt));
     }
 
+    /** A warm worker of {@code pool}: made before any job, it waits READY for one to take it. */
+    public void insertWarm(UUID workerId, String provider, String pool, String image, double cpu, long memoryMb) {
+        jdbc.update("""
+                INSERT INTO workers (id, provider, state, mode, pool, image, cpu, memory_mb)
+                VALUES (:id, :provider, :state, 'ephemeral', :pool, :image, :cpu, :memory)""",
+                new MapSqlParameterSource().addValue("id", workerId).addValue("provider", provider)
+                        .addValue("state", WorkerStateMachine.INITIAL.name()).addValue("pool", pool)
+                        .addValue("image", image).addValue("cpu", cpu).addValue("memory", memoryMb));
+    }
+
+    /** A live warm worker no job has taken yet. */
+    public record Untaken(UUID id, String pool, String provider, String image, double cpu, long memoryMb,
+                          WorkerState state, Instant since) {}
+
+    /** Every live warm worker no job has taken, oldest first. */
+    public List<Untaken> untaken() {
+        return jdbc.query("""
+                SELECT id, pool, provider, image, cpu, memory_mb, state, COALESCE(registered_at, created_at) AS since
+                FROM workers WHERE pool IS NOT NULL AND job_id IS NULL AND destroyed_at IS NULL AND state <> 'TERMINATED'
+                ORDER BY since""", Map.of(),
+                (rs, i) -> new Untaken(rs.getObject("id", UUID.class), rs.getString("pool"), rs.getString("provider"),
+                        rs.getString("image"), rs.getDouble("cpu"), rs.getLong("memory_mb"),
+                        WorkerState.valueOf(rs.getString("state")), rs.getTimestamp("since").toInstant()));
+    }
+
+    /** Warm workers of a pool that ended without ever registering: how many since a time, and the last one's end. */
+    public record FailedStarts(int count, Instant last) {}
+
+    public FailedStarts failedStarts(String pool, Instant since) {
+        return jdbc.queryForObject("""
+                SELECT count(*) AS n, max(terminated_at) AS last FROM workers
+                WHERE pool = :pool AND job_id IS NULL AND registered_at IS NULL AND state = 'TERMINATED'
+                  AND terminated_at >= :since""", Map.of("pool", pool, "since", java.sql.Timestamp.from(since)),
+                (rs, i) -> new FailedStarts(rs.getInt("n"),
+                        rs.getTimestamp("last") == null ? null : rs.getTimestamp("last").toInstant()));
+    }
+
+    /** Workers jobs took from {@code pool} since {@code since}. */
+    public int takenSince(String pool, Instant since) {
+        Integer n = jdbc.queryForObject("SELECT count(*) FROM workers WHERE pool = :pool AND taken_at >= :since",
+                Map.of("pool", pool, "since", java.sql.Timestamp.from(since)), Integer.class);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * Binds one READY warm worker that fits the job (same provider and image, started with at least
+     * what the job asks) and whose stream is in {@code connected} to the job's attempt; empty when
+     * none is free. Concurrent takers never get the same worker (SKIP LOCKED).
+     */
+    public Optional<UUID> take(UUID jobId, int attempt, String provider, String image, double cpu, long memoryMb,
+                               Set<UUID> connected) {
+        if (connected.isEmpty()) return Optional.empty();
+        return jdbc.queryForList("""
+                UPDATE workers SET job_id = :job, job_attempt = :attempt, taken_at = now()
+                WHERE id = (SELECT id FROM workers
+                            WHERE pool IS NOT NULL AND job_id IS NULL AND destroyed_at IS NULL AND state = 'READY'
+                              AND provider = :provider AND image = :image AND cpu >= :cpu - 1e-9 AND memory_mb >= :memory
+                              AND id IN (:connected)
+                            ORDER BY registered_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                  AND job_id IS NULL
+                RETURNING id""", new MapSqlParameterSource().addValue("job", jobId).addValue("attempt", attempt)
+                .addValue("provider", provider).addValue("image", image).addValue("cpu", cpu)
+                .addValue("memory", memoryMb).addValue("connected", connected), UUID.class).stream().findFirst();
+    }
+
+    /** Retires a warm worker that no job has taken: false when one took it meanwhile, or it already ended. */
+    public boolean retireUntaken(UUID workerId, String why) {
+        MapSqlParameterSource p = new MapSqlParameterSource().addValue("id", workerId).addValue("why", why)
+                .addValue("from", INTO_TERMINATED);
+        return jdbc.update("""
+                UPDATE workers SET state = 'TERMINATED', terminated_at = now(), last_error = :why
+                WHERE id = :id AND job_id IS NULL AND state IN (:from)""", p) == 1;
+    }
+
     public Optional<WorkerRecord> find(UUID workerId) {
         return jdbc.query("SELECT * FROM workers WHERE id = :id", Map.of("id", workerId), WorkerRecord::map)
                 .stream().findFirst();

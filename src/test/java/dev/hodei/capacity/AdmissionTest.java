@@ -20,16 +20,16 @@ class AdmissionTest {
     void jobsAreAdmittedInQueueOrderWhileTheyFit() {
         List<Request> queue = requests("process", 0.5, 0.5, 0.5, 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES)).containsExactlyElementsOf(ids(queue).subList(0, 4));
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES, List.of())).containsExactlyElementsOf(ids(queue).subList(0, 4));
     }
 
     @Test
     void whatIsAlreadyAdmittedCounts() {
         List<Request> queue = requests("process", 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), Map.of(), p -> TWO_CORES))
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(queue.get(0).jobId());
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), Map.of(), p -> TWO_CORES)).isEmpty();
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), Map.of(), p -> TWO_CORES, List.of())).isEmpty();
     }
 
     @Test
@@ -37,7 +37,7 @@ class AdmissionTest {
         List<Request> queue = new ArrayList<>(requests("process", 1.5));
         queue.addAll(requests("process", 0.25, 0.25));
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), Map.of(), p -> TWO_CORES)).isEmpty();
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), Map.of(), p -> TWO_CORES, List.of())).isEmpty();
     }
 
     @Test
@@ -45,59 +45,59 @@ class AdmissionTest {
         List<Request> queue = new ArrayList<>(requests("process", 1));
         queue.addAll(requests("docker", 1));
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), Map.of(), p -> TWO_CORES))
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(queue.get(1).jobId());
     }
 
     @Test
     void memoryAndWorkerLimitsCountToo() {
         Capacity twoWorkers = new Capacity(64, 1024, 2);
-        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1),
-                new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1));
+        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, ""),
+                new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, ""));
 
-        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> twoWorkers)).containsExactly(queue.get(0).jobId());
-        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), Map.of(), p -> twoWorkers)).hasSize(2);
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> twoWorkers, List.of())).containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), Map.of(), p -> twoWorkers, List.of())).hasSize(2);
     }
 
     @Test
     void fractionalCoresThatAddUpExactlyFit() {
-        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), Map.of(), p -> new Capacity(1, 4096, 9))).hasSize(3);
+        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), Map.of(), p -> new Capacity(1, 4096, 9), List.of())).hasSize(3);
     }
 
     @Test
     void aFullConcurrencyKeyHoldsBackItsOwnJobsOnlyAndInOrder() {
         Request deploy1 = keyed("deploy-prod", 1);
-        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1);
+        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "");
         Request deploy2 = keyed("deploy-prod", 1);
         List<Request> queue = List.of(deploy1, other, deploy2);
 
-        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES))
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(deploy1.jobId(), other.jobId());
-        assertThat(Admission.admit(queue, Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES))
+        assertThat(Admission.admit(queue, Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
                 .containsExactly(other.jobId());
     }
 
     @Test
     void aKeysLimitCountsWhatIsAdmittedAcrossProviders() {
-        Request a = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2);
-        Request b = new Request(UUID.randomUUID(), "docker", 0.5, 256, "team:data", 2);
-        Request c = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2);
+        Request a = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "");
+        Request b = new Request(UUID.randomUUID(), "docker", 0.5, 256, "team:data", 2, "");
+        Request c = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "");
 
-        assertThat(Admission.admit(List.of(a, b, c), Map.of(), Map.of(), p -> TWO_CORES))
+        assertThat(Admission.admit(List.of(a, b, c), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(a.jobId(), b.jobId());
     }
 
     @Test
     void aJobWaitingForItsKeyDoesNotHoldBackItsProvider() {
         Request blocked = keyed("deploy-prod", 1);
-        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1);
+        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "");
 
-        assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES))
+        assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
                 .containsExactly(small.jobId());
     }
 
     private static Request keyed(String key, int limit) {
-        return new Request(UUID.randomUUID(), "process", 0.5, 256, key, limit);
+        return new Request(UUID.randomUUID(), "process", 0.5, 256, key, limit, "");
     }
 
     @Test
@@ -110,9 +110,35 @@ class AdmissionTest {
         assertThat(Admission.neverFits(1024, Long.MAX_VALUE - 1, "k", Capacity.UNLIMITED)).isNull();
     }
 
+    @Test
+    void aJobThatFitsAnIdleWarmWorkerTakesItsShareWhenTheProviderIsFull() {
+        // two idle warm workers hold the whole of both cores
+        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("process", "", 1, 512),
+                new Admission.WarmSlot("process", "", 1, 512));
+        List<Request> queue = requests("process", 0.5, 1, 0.5);
+
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 1024, 2)), Map.of(), p -> TWO_CORES, warm))
+                .containsExactly(queue.get(0).jobId(), queue.get(1).jobId());
+    }
+
+    @Test
+    void aJobTooBigForTheWarmWorkersOrNamingAnotherImageNeedsFreeCapacity() {
+        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("docker", "alpine:3", 0.5, 256));
+        Request big = new Request(UUID.randomUUID(), "docker", 1, 256, null, 1, "alpine:3");
+        Request otherImage = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "debian:12");
+        Request fits = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "alpine:3");
+
+        assertThat(Admission.admit(List.of(big), Map.of("docker", new Use(2, 256, 2)), Map.of(), p -> TWO_CORES, warm))
+                .isEmpty();
+        assertThat(Admission.admit(List.of(otherImage, fits), Map.of("docker", new Use(2, 256, 2)), Map.of(),
+                p -> TWO_CORES, warm)).isEmpty(); // strict order: the head waits, so does the rest
+        assertThat(Admission.admit(List.of(fits, otherImage), Map.of("docker", new Use(1.5, 256, 2)), Map.of(),
+                p -> TWO_CORES, warm)).containsExactly(fits.jobId(), otherImage.jobId());
+    }
+
     private static List<Request> requests(String provider, double... cpus) {
         List<Request> out = new ArrayList<>();
-        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256, null, 1));
+        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256, null, 1, ""));
         return out;
     }
 

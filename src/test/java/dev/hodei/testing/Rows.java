@@ -42,6 +42,27 @@ public final class Rows {
                 "SELECT destroy_reason FROM workers WHERE job_id IN (:jobs)", Map.of("jobs", jobIds), String.class);
     }
 
+    /** The READY warm workers of a pool that no job has taken, longest waiting first. */
+    public List<UUID> readyWarmWorkers(String pool) {
+        return jdbc.queryForList("""
+                SELECT id FROM workers WHERE pool = ? AND job_id IS NULL AND state = 'READY' AND destroyed_at IS NULL
+                ORDER BY registered_at""", UUID.class, pool);
+    }
+
+    /** A worker as stored: the pool that made it (null: made for its job), when, and why it was destroyed (null: live). */
+    public record Worker(String pool, Instant createdAt, String destroyReason) {}
+
+    public Worker worker(UUID workerId) {
+        return jdbc.queryForObject("SELECT pool, created_at, destroy_reason FROM workers WHERE id = ?",
+                (rs, i) -> new Worker(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)), workerId);
+    }
+
+    /** Workers of a pool destroyed for {@code reason}. */
+    public long warmWorkersDestroyed(String pool, String reason) {
+        return jdbc.queryForObject("SELECT count(*) FROM workers WHERE pool = ? AND destroy_reason = ?", Long.class,
+                pool, reason);
+    }
+
     /** A worker's bootstrap token as stored: its hash, the resource it was issued for, when it was used. */
     public record BootstrapToken(String hash, String resourceId, Instant consumedAt) {}
 

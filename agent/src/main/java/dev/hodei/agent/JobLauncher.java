@@ -39,7 +39,7 @@ final class JobLauncher {
         return new JobLauncher(System.getenv(), Path.of("").toAbsolutePath());
     }
 
-    ProcessBuilder builder(JobSpec spec) {
+    ProcessBuilder builder(JobSpec spec, String jobId) {
         List<String> command = new ArrayList<>();
         if (!user.isEmpty()) {
             // setpriv execs the command itself (no PAM, no environment of its own, no extra process),
@@ -51,13 +51,13 @@ final class JobLauncher {
         Path dir = spec.getWorkingDir().isEmpty() ? home : Path.of(spec.getWorkingDir());
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().clear();
-        pb.environment().putAll(environment(spec, dir));
+        pb.environment().putAll(environment(spec, dir, jobId));
         pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         return pb;
     }
 
     /** The job's whole environment: a minimal base, the spec's variables, and the ids that mark its processes. */
-    Map<String, String> environment(JobSpec spec, Path dir) {
+    Map<String, String> environment(JobSpec spec, Path dir, String jobId) {
         Map<String, String> env = new LinkedHashMap<>();
         // An image's PATH is part of the image (e.g. a JDK's bin); it is a search path, not a secret.
         env.put("PATH", agentEnv.getOrDefault("PATH", DEFAULT_PATH));
@@ -69,7 +69,8 @@ final class JobLauncher {
         env.putAll(spec.getEnvMap());
         // Marks every process of the job, so the provider finds them even if this agent dies first.
         env.put("HODEI_WORKER_ID", agentEnv.getOrDefault("HODEI_WORKER_ID", ""));
-        env.put("HODEI_JOB_ID", agentEnv.getOrDefault("HODEI_JOB_ID", ""));
+        // the job's own id: a warm worker was started before any job existed
+        env.put("HODEI_JOB_ID", jobId);
         return env;
     }
 }

@@ -94,7 +94,7 @@ final class JobRun {
                 return;
             }
             try {
-                process = launcher.builder(job.getSpec()).start();
+                process = launcher.builder(job.getSpec(), job.getJobId()).start();
             } catch (IOException e) {
                 sink.result(result.setExitCode(127).setError(e.getMessage()).build());
                 return;

@@ -167,8 +167,11 @@ public class KubernetesProvider implements WorkerProvider {
         Map<String, Quantity> resources = resources(launch);
         PodSpecBuilder spec = new PodSpecBuilder()
                 .withRestartPolicy("Never")
-                // the job's run deadline plus the time allowed to start: Kubernetes ends a pod we forgot
-                .withActiveDeadlineSeconds(launch.runTimeoutSeconds() + workers.startDeadline().toSeconds())
+                // the job's run deadline plus the time allowed to start: Kubernetes ends a pod we forgot.
+                // A warm pod waits for a job first, for as long as its pool keeps it: the agent
+                // enforces the run deadline of the job it gets, and reap-workers a silent agent.
+                .withActiveDeadlineSeconds(launch.warm() ? null
+                        : launch.runTimeoutSeconds() + workers.startDeadline().toSeconds())
                 // a job has no business with the API server, whatever service account the pod has
                 .withAutomountServiceAccountToken(false)
                 .withSecurityContext(new PodSecurityContextBuilder()
