@@ -11,6 +11,9 @@ import dev.hodei.providers.Capacity;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.workers.BootstrapTokens;
+import dev.hodei.workers.DestroyReason;
+import dev.hodei.workers.WorkerDestruction;
+import dev.hodei.workers.WorkerGateway;
 import dev.hodei.workers.WorkerState;
 import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.Gauge;
@@ -21,9 +24,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -52,9 +58,15 @@ public class WarmPoolUpkeep {
     private final Clock clock;
     private volatile Map<String, int[]> idleAndTarget = Map.of();
 
+    private final WorkerGateway gateway;
+    private final WorkerDestruction destruction;
+    private volatile boolean draining;
+
     public WarmPoolUpkeep(WarmPools pools, WorkerStore workers, BootstrapTokens tokens, JobStore jobs,
                           ProviderCapacities capacities, ControlPlaneIdentity identity, TransactionTemplate tx,
-                          Clock clock, MeterRegistry meters) {
+                          Clock clock, MeterRegistry meters, WorkerGateway gateway, WorkerDestruction destruction) {
+        this.gateway = gateway;
+        this.destruction = destruction;
         this.pools = pools;
         this.workers = workers;
         this.tokens = tokens;
@@ -99,7 +111,7 @@ public class WarmPoolUpkeep {
 
     /** The warm workers to start now, their rows and tokens written; the route launches each. */
     public List<WarmLaunch> replenish() {
-        if (pools.all().isEmpty()) return List.of();
+        if (pools.all().isEmpty() || draining) return List.of();
         Instant now = clock.instant();
         List<WarmPool> due = pools.all().stream().filter(p -> {
             WorkerStore.FailedStarts failed = workers.failedStarts(p.name(), now.minus(PoolSizing.MAX_PAUSE));
@@ -139,6 +151,33 @@ public class WarmPoolUpkeep {
         String otp = tokens.issue(workerId, null);
         return new WarmLaunch(new WorkerLaunch(workerId, null, 0, pool.workerSpec(), 0, otp, identity.instanceId(), now),
                 pool.name(), pool.provider());
+    }
+
+    /**
+     * On a clean stop (first thing, while agents' streams are still open), the idle warm workers
+     * this control plane holds are destroyed and no more are made: the pool refills within seconds
+     * of the next start, and nobody is left waiting for a server that is gone. After a crash they
+     * stay, and reconnect to the server when it is back.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void drain() {
+        draining = true;
+        if (pools.all().isEmpty()) return;
+        try {
+            Set<UUID> here = gateway.connected();
+            int drained = 0;
+            for (WorkerStore.Untaken w : workers.untaken()) {
+                if ((here.contains(w.id()) || w.state() == WorkerState.PROVISIONING)
+                        && workers.retireUntaken(w.id(), "its control plane stopped")) {
+                    destruction.destroy(w.id(), DestroyReason.POOL_DRAINED);
+                    drained++;
+                }
+            }
+            if (drained > 0) log.info("Destroyed {} idle warm worker(s) on stopping", drained);
+        } catch (RuntimeException e) {
+            log.warn("Could not destroy the idle warm workers on stopping; they are reaped after the next start: {}",
+                    e.toString());
+        }
     }
 
     private static List<PoolSizing.Idle> idleOf(WarmPool pool, List<WorkerStore.Untaken> untaken) {

@@ -25,7 +25,9 @@ public enum DestroyReason {
     /** The GC: a resource labelled as ours that no live worker owns. */
     GC_ORPHAN("gc-orphan"),
     /** A warm worker no job took, beyond its pool's target for longer than the pool's idle timeout. */
-    POOL_IDLE("pool-idle");
+    POOL_IDLE("pool-idle"),
+    /** A warm worker no job took when its control plane stopped cleanly (a crash leaves them to reconnect). */
+    POOL_DRAINED("pool-drained");
 
     private final String label;
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -77,6 +78,45 @@ class ControlPlaneRestartIT {
                         () -> !Docker.run("ps", "-aq", "--no-trunc").contains(o));
             }
         }
+    }
+
+    @Test
+    void aWarmPoolSurvivesAControlPlaneKilledAndItsWorkerTakesTheNextJob() throws Exception {
+        try (ServerProcess server = new ServerProcess(List.of("--hodei.workers.heartbeat-interval=300ms",
+                "--hodei.workers.lost-after=5s", "--hodei.workers.gc-interval-ms=1000", "--hodei.pools.process.min-idle=1"))
+                .start();
+             TestClient client = new TestClient(server.grpcPort())) {
+            String warm = await("a warm worker registered").atMost(Duration.ofSeconds(60))
+                    .until(() -> registeredWarmWorkers(server), ids -> !ids.isEmpty()).get(0);
+
+            server.kill();
+            assertThat(Agents.ofWorker(warm)).as("the warm agent outlives the killed control plane").isNotEmpty();
+            server.start();
+            await("the warm agent resumed its session").atMost(Duration.ofSeconds(60))
+                    .until(() -> server.logs().contains("Warm worker " + warm + " registered (resumed)"));
+            Job done = client.awaitEnd(client.submit(shell("echo warm")).getId());
+
+            assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED).hasAttempt(1);
+            assertThat(done.getWorkerId()).isEqualTo(warm);
+            await("the warm worker destroyed after its job").atMost(Duration.ofSeconds(15))
+                    .until(() -> Agents.ofWorker(warm).isEmpty());
+            await("the pool refilled").atMost(Duration.ofSeconds(60))
+                    .until(() -> registeredWarmWorkers(server).size() > 1);
+            server.stop();
+            // a clean stop destroys the idle warm workers: nothing waits for a server that is gone
+            await("no warm agent left").atMost(Duration.ofSeconds(15)).until(() -> registeredWarmWorkers(server).stream()
+                    .allMatch(w -> Agents.ofWorker(w).isEmpty()));
+            assertThat(server.logs()).contains("Destroyed 1 idle warm worker(s) on stopping");
+        }
+    }
+
+    /** Warm workers that registered, in the order the server logged them. */
+    private static List<String> registeredWarmWorkers(ServerProcess server) throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Warm worker ([0-9a-f-]{36}) registered\\b")
+                .matcher(server.logs());
+        List<String> ids = new java.util.ArrayList<>();
+        while (m.find()) if (!ids.contains(m.group(1))) ids.add(m.group(1));
+        return ids;
     }
 
     private static long shellsMarked(String marker) {
