@@ -48,6 +48,11 @@ class BenchCommand implements Callable<Integer> {
             + "API latency during the burst and the highest load average")
     Integer burst;
 
+    @Option(names = "--warm", description = "Own control plane only: give it a warm pool of the provider and run "
+            + "pairs, a job that takes a warm worker then one too big for the pool's workers (cpu 0.75), "
+            + "reporting both side by side")
+    boolean warm;
+
     @Option(names = "--server-arg", description = "A setting for the bench's own control plane, e.g. "
             + "--server-arg=--hodei.capacity.providers.process.cpu=64 (repeatable)")
     List<String> serverArgs = new ArrayList<>();
@@ -57,9 +62,15 @@ class BenchCommand implements Callable<Integer> {
         Path home = null;
         LocalControlPlane local = null;
         ManagedChannel channel;
+        if (warm && remote.address != null) throw new IllegalArgumentException("--warm needs the bench's own control plane");
         if (remote.address == null) {
             home = Files.createTempDirectory("hodei-bench");
-            local = new LocalControlPlane(home, serverArgs);
+            List<String> args = new ArrayList<>(serverArgs);
+            if (warm) {
+                args.addAll(List.of("--hodei.pools.bench.provider=" + provider, "--hodei.pools.bench.min-idle=1",
+                        "--hodei.pools.bench.cpu=0.5"));
+            }
+            local = new LocalControlPlane(home, args);
             channel = local.channel();
         } else {
             channel = remote.open();
@@ -67,6 +78,7 @@ class BenchCommand implements Callable<Integer> {
         try {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             if (burst != null) return BurstBench.run(jobs, burst, provider, command);
+            if (warm) return warmBeside(jobs, local);
             List<Double> toRunning = new ArrayList<>();
             List<Double> toFinished = new ArrayList<>();
             List<Double> toDestroyed = new ArrayList<>();
@@ -116,6 +128,62 @@ class BenchCommand implements Callable<Integer> {
             if (local != null) local.close();
             if (home != null) deleteTree(home);
         }
+    }
+
+    /**
+     * Pairs, one after the other: a job that takes a warm worker (waiting until the pool has a
+     * ready one, as a pool sized for its load has), then a cold one that no warm worker fits.
+     */
+    private int warmBeside(JobServiceGrpc.JobServiceBlockingStub jobs, LocalControlPlane local) throws Exception {
+        List<Double> warmRunning = new ArrayList<>();
+        List<Double> warmFinished = new ArrayList<>();
+        List<Double> coldRunning = new ArrayList<>();
+        List<Double> coldFinished = new ArrayList<>();
+        int failed = 0;
+        int tookWarm = 0;
+        for (int i = 0; i < warmup + count; i++) {
+            for (int w = 0; w < 300 && readyWarmWorkers(local) == 0; w++) Thread.sleep(20);
+            Job hot = runOne(jobs, JobSpec.newBuilder().setShell(command).setProvider(provider).setName("bench-warm-" + i));
+            Job cold = runOne(jobs, JobSpec.newBuilder().setShell(command).setProvider(provider).setCpu(0.75)
+                    .setName("bench-cold-" + i));
+            for (Job j : List.of(hot, cold)) if (j.getState() != hodei.v1.JobState.JOB_STATE_SUCCEEDED) failed++;
+            if (i < warmup || !hot.hasStartedAt() || !cold.hasStartedAt()) continue;
+            if (isWarm(local, hot.getWorkerId())) tookWarm++;
+            warmRunning.add(seconds(hot.getCreatedAt(), hot.getStartedAt()));
+            warmFinished.add(seconds(hot.getCreatedAt(), hot.getFinishedAt()));
+            coldRunning.add(seconds(cold.getCreatedAt(), cold.getStartedAt()));
+            coldFinished.add(seconds(cold.getCreatedAt(), cold.getFinishedAt()));
+        }
+        System.out.printf("hodei bench --warm: %d pairs (+%d warm-up), provider %s, command '%s', %d not SUCCEEDED, "
+                + "%d of %d warm jobs took a warm worker%n", count, warmup, provider, command, failed, tookWarm, count);
+        System.out.printf("%-32s %8s %8s %8s %8s%n", "", "median", "p95", "min", "max");
+        row("warm: submit->running", warmRunning);
+        row("warm: submit->finished", warmFinished);
+        row("cold: submit->running", coldRunning);
+        row("cold: submit->finished", coldFinished);
+        System.out.printf("cold/warm, medians: submit->running %.1fx, submit->finished %.1fx%n",
+                median(coldRunning) / median(warmRunning), median(coldFinished) / median(warmFinished));
+        return failed == 0 && tookWarm == count ? 0 : 1;
+    }
+
+    private static Job runOne(JobServiceGrpc.JobServiceBlockingStub jobs, JobSpec.Builder spec) {
+        Job job = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec.putLabels("bench", "true")).build()).getJob();
+        JobOutput.stream(jobs, job.getId(), 1, true, OutputStream.nullOutputStream(), OutputStream.nullOutputStream());
+        return jobs.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
+    }
+
+    private static int readyWarmWorkers(LocalControlPlane local) {
+        return local.jdbc().queryForObject("SELECT count(*) FROM workers WHERE pool IS NOT NULL AND job_id IS NULL "
+                + "AND state = 'READY' AND destroyed_at IS NULL", Integer.class);
+    }
+
+    private static boolean isWarm(LocalControlPlane local, String workerId) {
+        return !local.jdbc().queryForList("SELECT 1 FROM workers WHERE id = ?::uuid AND pool IS NOT NULL", Integer.class,
+                workerId).isEmpty();
+    }
+
+    private static double median(List<Double> values) {
+        return values.isEmpty() ? Double.NaN : percentile(values.stream().sorted().toList(), 50);
     }
 
     /** Result received (worker terminated) to resource gone, from the worker row. */
