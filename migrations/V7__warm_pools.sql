@@ -1,7 +1,13 @@
 -- Warm pools: workers started before any job, each waiting (READY, job_id NULL) to take one job.
 -- pool: the pool that made it (hodei.pools.<name>); cpu, memory_mb, image: what it was started
--- with, which a job must fit to take it; taken_at: when a job took it (the pool's recent demand).
+-- with, which a job must fit to take it; namespace: the only namespace whose jobs may take it
+-- (NULL: any); taken_at: when a job last took it (the pool's recent demand); jobs_taken: how many
+-- jobs it was given (a reusable pool's worker runs several in turn); idle_since: when a reusable
+-- worker went back to its pool after its last job.
 ALTER TABLE workers ADD COLUMN pool text;
+ALTER TABLE workers ADD COLUMN namespace text;
+ALTER TABLE workers ADD COLUMN jobs_taken int NOT NULL DEFAULT 0;
+ALTER TABLE workers ADD COLUMN idle_since timestamptz;
 ALTER TABLE workers ADD COLUMN cpu double precision;
 ALTER TABLE workers ADD COLUMN memory_mb bigint;
 ALTER TABLE workers ADD COLUMN image text;

@@ -24,15 +24,16 @@ public final class Admission {
 
     /** What one waiting job asks of its provider; {@code concurrencyKey} null when it names none. */
     public record Request(UUID jobId, String provider, double cpu, long memoryMb, String concurrencyKey,
-                          int concurrencyLimit, String image) {}
+                          int concurrencyLimit, String image, String namespace) {}
 
     /**
-     * An idle warm worker: what it was started with. A job fits it when it asks for no more and
-     * names the same image ({@code ""}: the provider's default).
+     * An idle warm worker: what it was started with, and the only namespace it serves (null: any).
+     * A job fits it when it asks for no more and names the same image ({@code ""}: the provider's default).
      */
-    public record WarmSlot(String provider, String image, double cpu, long memoryMb) {
-        public boolean fits(String jobProvider, String jobImage, double jobCpu, long jobMemoryMb) {
-            return provider.equals(jobProvider) && image.equals(jobImage) && jobCpu <= cpu + 1e-9 && jobMemoryMb <= memoryMb;
+    public record WarmSlot(String provider, String image, double cpu, long memoryMb, String namespace) {
+        public boolean fits(Request r) {
+            return provider.equals(r.provider()) && image.equals(r.image()) && r.cpu() <= cpu + 1e-9
+                    && r.memoryMb() <= memoryMb && (namespace == null || namespace.equals(r.namespace()));
         }
     }
 
@@ -77,7 +78,7 @@ public final class Admission {
                 fullKeys.add(key); // its later jobs wait behind it, in order
                 continue;
             }
-            WarmSlot slot = idle.stream().filter(w -> w.fits(r.provider(), r.image(), r.cpu(), r.memoryMb()))
+            WarmSlot slot = idle.stream().filter(w -> w.fits(r))
                     .findFirst().orElse(null);
             if (slot != null) {
                 idle.remove(slot); // its share, already counted, passes to the job

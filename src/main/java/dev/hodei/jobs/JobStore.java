@@ -165,7 +165,7 @@ public class JobStore {
                     FROM p WHERE p.provider IS NOT NULL)
                 SELECT c.* FROM p CROSS JOIN LATERAL (
                     SELECT id, provider, cpu_request, memory_mb_request, concurrency_key, concurrency_limit, priority,
-                           image, created_at FROM jobs
+                           image, namespace, created_at FROM jobs
                     WHERE state = 'PENDING' AND provider = p.provider AND not_before <= now()
                     ORDER BY priority DESC, created_at
                     LIMIT :per) c
@@ -173,7 +173,7 @@ public class JobStore {
                 ORDER BY c.priority DESC, c.created_at""", Map.of("per", perProvider),
                 (rs, i) -> new Admission.Request(rs.getObject("id", UUID.class), rs.getString("provider"),
                         rs.getDouble("cpu_request"), rs.getLong("memory_mb_request"), rs.getString("concurrency_key"),
-                        rs.getInt("concurrency_limit"), rs.getString("image")));
+                        rs.getInt("concurrency_limit"), rs.getString("image"), rs.getString("namespace")));
     }
 
     /** What the admitted (claimed, provisioning, running) jobs of each provider hold. */

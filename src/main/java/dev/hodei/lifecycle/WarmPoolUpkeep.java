@@ -147,10 +147,11 @@ public class WarmPoolUpkeep {
 
     private WarmLaunch prepare(WarmPool pool, Instant now) {
         UUID workerId = UUID.randomUUID();
-        workers.insertWarm(workerId, pool.provider(), pool.name(), pool.image(), pool.cpu(), pool.memoryMb());
+        workers.insertWarm(workerId, pool.provider(), pool.name(), pool.image(), pool.cpu(), pool.memoryMb(),
+                pool.namespace(), pool.reusable());
         String otp = tokens.issue(workerId, null);
-        return new WarmLaunch(new WorkerLaunch(workerId, null, 0, pool.workerSpec(), 0, otp, identity.instanceId(), now),
-                pool.name(), pool.provider());
+        return new WarmLaunch(new WorkerLaunch(workerId, null, 0, pool.workerSpec(), 0, otp, identity.instanceId(), now,
+                pool.reusable()), pool.name(), pool.provider());
     }
 
     /**
@@ -160,9 +161,9 @@ public class WarmPoolUpkeep {
      * stay, and reconnect to the server when it is back.
      */
     @EventListener(ContextClosedEvent.class)
-    public void drain() {
+    public synchronized void drain() {
+        if (draining || pools.all().isEmpty()) return; // once: a second call may find the database gone
         draining = true;
-        if (pools.all().isEmpty()) return;
         try {
             Set<UUID> here = gateway.connected();
             int drained = 0;

@@ -64,8 +64,8 @@ public class WorkerProvisioning {
         double cpu = capacities.cpuOf(job.spec());
         long memory = capacities.memoryMbOf(job.spec());
         return tx.execute(status -> {
-            UUID worker = workers.take(job.id(), job.attempt(), provider, job.spec().getImage(), cpu, memory,
-                    gateway.connected()).orElse(null);
+            UUID worker = workers.take(job.id(), job.attempt(), job.namespace(), provider, job.spec().getImage(), cpu,
+                    memory, gateway.connected()).orElse(null);
             if (worker == null) return null;
             String pool = workers.find(worker).map(WorkerRecord::pool).orElse("?");
             if (!transitions.takeWarmWorker(job, worker, pool)) {

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 public class WarmPools {
 
     static final int MAX_IDLE_LIMIT = 1000;
+    static final int MAX_REUSE_JOBS = 100_000;
 
     private final List<WarmPool> pools;
 
@@ -45,9 +46,20 @@ public class WarmPools {
             if (p.idleTimeout().isNegative() || p.idleTimeout().isZero()) {
                 throw new IllegalStateException(prefix + "idle-timeout must be positive");
             }
+            if (p.reuseJobs() < 1 || p.reuseJobs() > MAX_REUSE_JOBS) {
+                throw new IllegalStateException(prefix + "reuse-jobs must be 1.." + MAX_REUSE_JOBS + ", not " + p.reuseJobs());
+            }
+            if (p.reuseJobs() > 1 && p.namespace().isBlank()) {
+                // a worker that ran one team's job must never be handed another team's
+                throw new IllegalStateException(prefix + "namespace must be set for a pool of reusable workers (reuse-jobs > 1)");
+            }
+            if (p.reuseFor().isNegative() || p.reuseFor().isZero()) {
+                throw new IllegalStateException(prefix + "reuse-for must be positive");
+            }
             JobSpec asked = JobSpec.newBuilder().setImage(p.image()).setCpu(p.cpu()).setMemoryMb(p.memoryMb()).build();
             return new WarmPool(name, provider, p.image(), capacities.cpuOf(asked), capacities.memoryMbOf(asked),
-                    p.minIdle(), max, p.idleTimeout(), asked);
+                    p.minIdle(), max, p.idleTimeout(), asked, p.namespace().isBlank() ? null : p.namespace(), p.reuseJobs(),
+                    p.reuseFor());
         }).toList();
     }
 

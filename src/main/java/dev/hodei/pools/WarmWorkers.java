@@ -41,6 +41,6 @@ public class WarmWorkers {
     /** The untaken warm workers a job could take now: registered, with their stream here. */
     public static List<Admission.WarmSlot> slots(List<WorkerStore.Untaken> warm, Set<UUID> connected) {
         return warm.stream().filter(w -> w.state() == WorkerState.READY && connected.contains(w.id()))
-                .map(w -> new Admission.WarmSlot(w.provider(), w.image(), w.cpu(), w.memoryMb())).toList();
+                .map(w -> new Admission.WarmSlot(w.provider(), w.image(), w.cpu(), w.memoryMb(), w.namespace())).toList();
     }
 }

@@ -10,10 +10,15 @@ import java.util.UUID;
  * What a provider needs to start one agent. Holds the clear OTP, so it is never persisted or
  * logged. A warm worker ({@link #warm()}) is started before any job: {@code jobId} is null,
  * {@code attempt} and {@code runTimeoutSeconds} 0, and {@code spec} holds only the image and limits
- * it starts with.
+ * it starts with; {@code reusable} when its pool lets it run several jobs in turn.
  */
 public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, long runTimeoutSeconds, String otp,
-                           String instanceId, Instant createdAt) {
+                           String instanceId, Instant createdAt, boolean reusable) {
+
+    public WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec, long runTimeoutSeconds, String otp,
+                        String instanceId, Instant createdAt) {
+        this(workerId, jobId, attempt, spec, runTimeoutSeconds, otp, instanceId, createdAt, false);
+    }
 
     /**
      * The agent's environment (docs/configuration.md, "Agent"); the address is the provider's to
@@ -24,7 +29,8 @@ public record WorkerLaunch(UUID workerId, UUID jobId, int attempt, JobSpec spec,
         env.put("HODEI_SERVER_ADDRESS", serverAddress);
         env.put("HODEI_WORKER_ID", workerId.toString());
         if (jobId != null) env.put("HODEI_JOB_ID", jobId.toString());
-        env.put("HODEI_WORKER_MODE", "ephemeral");
+        // pooled: the agent runs the jobs it is given in turn, each in a fresh workspace, until told to stop
+        env.put("HODEI_WORKER_MODE", reusable ? "pooled" : "ephemeral");
         return env;
     }
 

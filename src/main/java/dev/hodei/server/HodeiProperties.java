@@ -33,7 +33,11 @@ public record HodeiProperties(
      * {@code minIdle}) are kept, and those beyond {@code minIdle} idle for {@code idleTimeout} are
      * retired. {@code image} ({@code ""}: the provider's default), {@code cpu} and {@code memoryMb}
      * (0: the default request) are what each worker starts with; a job takes one only if it names
-     * the same image and asks for no more.
+     * the same image and asks for no more. {@code namespace}: only that namespace's jobs take the
+     * pool's workers ({@code ""}: any). {@code reuseJobs} above 1 makes the pool's workers reusable
+     * (trusted work only; needs {@code namespace}): each runs up to that many jobs in turn, each in
+     * a fresh workspace and environment, and is destroyed after its last or once it is older than
+     * {@code reuseFor}.
      */
     public record Pool(String provider,
                        @DefaultValue("") String image,
@@ -41,7 +45,10 @@ public record HodeiProperties(
                        @DefaultValue("0") int maxIdle,
                        @DefaultValue("5m") Duration idleTimeout,
                        @DefaultValue("0") double cpu,
-                       @DefaultValue("0") long memoryMb) {}
+                       @DefaultValue("0") long memoryMb,
+                       @DefaultValue("") String namespace,
+                       @DefaultValue("1") int reuseJobs,
+                       @DefaultValue("10m") Duration reuseFor) {}
 
     /**
      * Admission: a job is claimed only when what it asks for ({@code cpu}, {@code memory_mb}, or

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The legal edges of an ephemeral worker's life: made for one job (PROVISIONING), its agent
- * registered (READY), running the job (BUSY), taking no more work (TERMINATED). Any live state
+ * The legal edges of a worker's life: made for one job or for a pool (PROVISIONING), its agent
+ * registered (READY), running a job (BUSY), taking no more work (TERMINATED). Only a reusable
+ * pool's worker goes from BUSY back to READY, after its job, for the next one. Any live state
  * may end; destroying the resource is recorded beside the state ({@code destroyed_at}), after
  * TERMINATED. {@link WorkerStore}'s state changes are checked against this table.
  */
@@ -23,7 +24,7 @@ public final class WorkerStateMachine {
     static {
         NEXT.put(PROVISIONING, EnumSet.of(READY, TERMINATED));
         NEXT.put(READY, EnumSet.of(BUSY, TERMINATED));
-        NEXT.put(BUSY, EnumSet.of(TERMINATED));
+        NEXT.put(BUSY, EnumSet.of(READY, TERMINATED)); // READY again: a reusable worker back in its pool
         NEXT.put(TERMINATED, EnumSet.noneOf(WorkerState.class));
     }
 

@@ -17,7 +17,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class WorkerStore {
 
-    private static final List<String> INTO_READY = names(WorkerStateMachine.into(WorkerState.READY));
+    static {
+        // the two ways into READY, each written below with its one from-state
+        if (!WorkerStateMachine.allows(WorkerState.PROVISIONING, WorkerState.READY)
+                || !WorkerStateMachine.allows(WorkerState.BUSY, WorkerState.READY)) {
+            throw new IllegalStateException("WorkerStore's edges into READY are not in WorkerStateMachine");
+        }
+    }
     private static final List<String> INTO_BUSY = names(WorkerStateMachine.into(WorkerState.BUSY));
     private static final List<String> INTO_TERMINATED = names(WorkerStateMachine.into(WorkerState.TERMINATED));
 
@@ -36,27 +42,30 @@ public class WorkerStore {
     }
 
     /** A warm worker of {@code pool}: made before any job, it waits READY for one to take it. */
-    public void insertWarm(UUID workerId, String provider, String pool, String image, double cpu, long memoryMb) {
+    public void insertWarm(UUID workerId, String provider, String pool, String image, double cpu, long memoryMb,
+                           String namespace, boolean reusable) {
         jdbc.update("""
-                INSERT INTO workers (id, provider, state, mode, pool, image, cpu, memory_mb)
-                VALUES (:id, :provider, :state, 'ephemeral', :pool, :image, :cpu, :memory)""",
+                INSERT INTO workers (id, provider, state, mode, pool, image, cpu, memory_mb, namespace)
+                VALUES (:id, :provider, :state, :mode, :pool, :image, :cpu, :memory, :namespace)""",
                 new MapSqlParameterSource().addValue("id", workerId).addValue("provider", provider)
                         .addValue("state", WorkerStateMachine.INITIAL.name()).addValue("pool", pool)
-                        .addValue("image", image).addValue("cpu", cpu).addValue("memory", memoryMb));
+                        .addValue("mode", reusable ? "reusable" : "ephemeral").addValue("image", image)
+                        .addValue("cpu", cpu).addValue("memory", memoryMb).addValue("namespace", namespace));
     }
 
-    /** A live warm worker no job has taken yet. */
+    /** A live warm worker no job has taken yet (or a reusable one back from its last job); {@code namespace} null: any. */
     public record Untaken(UUID id, String pool, String provider, String image, double cpu, long memoryMb,
-                          WorkerState state, Instant since) {}
+                          String namespace, WorkerState state, Instant since) {}
 
     /** Every live warm worker no job has taken, oldest first. */
     public List<Untaken> untaken() {
         return jdbc.query("""
-                SELECT id, pool, provider, image, cpu, memory_mb, state, COALESCE(registered_at, created_at) AS since
+                SELECT id, pool, provider, image, cpu, memory_mb, namespace, state,
+                       COALESCE(idle_since, registered_at, created_at) AS since
                 FROM workers WHERE pool IS NOT NULL AND job_id IS NULL AND destroyed_at IS NULL AND state <> 'TERMINATED'
                 ORDER BY since""", Map.of(),
                 (rs, i) -> new Untaken(rs.getObject("id", UUID.class), rs.getString("pool"), rs.getString("provider"),
-                        rs.getString("image"), rs.getDouble("cpu"), rs.getLong("memory_mb"),
+                        rs.getString("image"), rs.getDouble("cpu"), rs.getLong("memory_mb"), rs.getString("namespace"),
                         WorkerState.valueOf(rs.getString("state")), rs.getTimestamp("since").toInstant()));
     }
 
@@ -84,20 +93,29 @@ public class WorkerStore {
      * what the job asks) and whose stream is in {@code connected} to the job's attempt; empty when
      * none is free. Concurrent takers never get the same worker (SKIP LOCKED).
      */
-    public Optional<UUID> take(UUID jobId, int attempt, String provider, String image, double cpu, long memoryMb,
-                               Set<UUID> connected) {
+    public Optional<UUID> take(UUID jobId, int attempt, String namespace, String provider, String image, double cpu,
+                               long memoryMb, Set<UUID> connected) {
         if (connected.isEmpty()) return Optional.empty();
         return jdbc.queryForList("""
-                UPDATE workers SET job_id = :job, job_attempt = :attempt, taken_at = now()
+                UPDATE workers SET job_id = :job, job_attempt = :attempt, taken_at = now(), jobs_taken = jobs_taken + 1
                 WHERE id = (SELECT id FROM workers
                             WHERE pool IS NOT NULL AND job_id IS NULL AND destroyed_at IS NULL AND state = 'READY'
                               AND provider = :provider AND image = :image AND cpu >= :cpu - 1e-9 AND memory_mb >= :memory
-                              AND id IN (:connected)
-                            ORDER BY registered_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                              AND (namespace IS NULL OR namespace = :namespace) AND id IN (:connected)
+                            ORDER BY COALESCE(idle_since, registered_at) LIMIT 1 FOR UPDATE SKIP LOCKED)
                   AND job_id IS NULL
                 RETURNING id""", new MapSqlParameterSource().addValue("job", jobId).addValue("attempt", attempt)
-                .addValue("provider", provider).addValue("image", image).addValue("cpu", cpu)
-                .addValue("memory", memoryMb).addValue("connected", connected), UUID.class).stream().findFirst();
+                .addValue("namespace", namespace).addValue("provider", provider).addValue("image", image)
+                .addValue("cpu", cpu).addValue("memory", memoryMb).addValue("connected", connected), UUID.class)
+                .stream().findFirst();
+    }
+
+    /** A reusable worker's job ended: back to its pool, READY for the next (BUSY → READY); false if it already ended. */
+    public boolean release(UUID workerId) {
+        return jdbc.update("""
+                UPDATE workers SET state = 'READY', job_id = NULL, job_attempt = NULL, idle_since = now()
+                WHERE id = :id AND mode = 'reusable' AND state = 'BUSY' AND destroyed_at IS NULL""",
+                Map.of("id", workerId)) == 1;
     }
 
     /** Retires a warm worker that no job has taken: false when one took it meanwhile, or it already ended. */
@@ -125,12 +143,12 @@ public class WorkerStore {
     public boolean markRegistered(UUID workerId, String resourceIdFromToken, String sessionTokenHash) {
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("id", workerId).addValue("rid", resourceIdFromToken).addValue("session", sessionTokenHash)
-                .addValue("from", INTO_READY);
+;
         return jdbc.update("""
                 UPDATE workers SET state = 'READY', registered_at = now(), last_heartbeat_at = now(),
                        session_token_hash = :session,
                        provider_resource_id = COALESCE(:rid, provider_resource_id)
-                WHERE id = :id AND state IN (:from) AND destroyed_at IS NULL""", p) == 1;
+                WHERE id = :id AND state = 'PROVISIONING' AND destroyed_at IS NULL""", p) == 1;
     }
 
     /**

@@ -52,8 +52,8 @@ class AdmissionTest {
     @Test
     void memoryAndWorkerLimitsCountToo() {
         Capacity twoWorkers = new Capacity(64, 1024, 2);
-        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, ""),
-                new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, ""));
+        List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, "", "default"),
+                new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, "", "default"));
 
         assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> twoWorkers, List.of())).containsExactly(queue.get(0).jobId());
         assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), Map.of(), p -> twoWorkers, List.of())).hasSize(2);
@@ -67,7 +67,7 @@ class AdmissionTest {
     @Test
     void aFullConcurrencyKeyHoldsBackItsOwnJobsOnlyAndInOrder() {
         Request deploy1 = keyed("deploy-prod", 1);
-        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "");
+        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "default");
         Request deploy2 = keyed("deploy-prod", 1);
         List<Request> queue = List.of(deploy1, other, deploy2);
 
@@ -79,9 +79,9 @@ class AdmissionTest {
 
     @Test
     void aKeysLimitCountsWhatIsAdmittedAcrossProviders() {
-        Request a = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "");
-        Request b = new Request(UUID.randomUUID(), "docker", 0.5, 256, "team:data", 2, "");
-        Request c = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "");
+        Request a = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "", "default");
+        Request b = new Request(UUID.randomUUID(), "docker", 0.5, 256, "team:data", 2, "", "default");
+        Request c = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "", "default");
 
         assertThat(Admission.admit(List.of(a, b, c), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(a.jobId(), b.jobId());
@@ -90,14 +90,14 @@ class AdmissionTest {
     @Test
     void aJobWaitingForItsKeyDoesNotHoldBackItsProvider() {
         Request blocked = keyed("deploy-prod", 1);
-        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "");
+        Request small = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "default");
 
         assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
                 .containsExactly(small.jobId());
     }
 
     private static Request keyed(String key, int limit) {
-        return new Request(UUID.randomUUID(), "process", 0.5, 256, key, limit, "");
+        return new Request(UUID.randomUUID(), "process", 0.5, 256, key, limit, "", "default");
     }
 
     @Test
@@ -113,8 +113,8 @@ class AdmissionTest {
     @Test
     void aJobThatFitsAnIdleWarmWorkerTakesItsShareWhenTheProviderIsFull() {
         // two idle warm workers hold the whole of both cores
-        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("process", "", 1, 512),
-                new Admission.WarmSlot("process", "", 1, 512));
+        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("process", "", 1, 512, null),
+                new Admission.WarmSlot("process", "", 1, 512, null));
         List<Request> queue = requests("process", 0.5, 1, 0.5);
 
         assertThat(Admission.admit(queue, Map.of("process", new Use(2, 1024, 2)), Map.of(), p -> TWO_CORES, warm))
@@ -123,10 +123,10 @@ class AdmissionTest {
 
     @Test
     void aJobTooBigForTheWarmWorkersOrNamingAnotherImageNeedsFreeCapacity() {
-        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("docker", "alpine:3", 0.5, 256));
-        Request big = new Request(UUID.randomUUID(), "docker", 1, 256, null, 1, "alpine:3");
-        Request otherImage = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "debian:12");
-        Request fits = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "alpine:3");
+        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("docker", "alpine:3", 0.5, 256, null));
+        Request big = new Request(UUID.randomUUID(), "docker", 1, 256, null, 1, "alpine:3", "default");
+        Request otherImage = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "debian:12", "default");
+        Request fits = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "alpine:3", "default");
 
         assertThat(Admission.admit(List.of(big), Map.of("docker", new Use(2, 256, 2)), Map.of(), p -> TWO_CORES, warm))
                 .isEmpty();
@@ -136,9 +136,21 @@ class AdmissionTest {
                 p -> TWO_CORES, warm)).containsExactly(fits.jobId(), otherImage.jobId());
     }
 
+    @Test
+    void aWarmWorkerOfANamespacesPoolServesOnlyThatNamespace() {
+        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("process", "", 0.5, 256, "team-a"));
+        Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "team-b");
+        Request own = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "team-a");
+
+        assertThat(Admission.admit(List.of(other), Map.of("process", new Use(2, 256, 4)), Map.of(), p -> TWO_CORES, warm))
+                .isEmpty();
+        assertThat(Admission.admit(List.of(own), Map.of("process", new Use(2, 256, 4)), Map.of(), p -> TWO_CORES, warm))
+                .containsExactly(own.jobId());
+    }
+
     private static List<Request> requests(String provider, double... cpus) {
         List<Request> out = new ArrayList<>();
-        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256, null, 1, ""));
+        for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256, null, 1, "", "default"));
         return out;
     }
 

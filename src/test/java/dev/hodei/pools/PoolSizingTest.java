@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class PoolSizingTest {
 
     static final WarmPool POOL = new WarmPool("process", "process", "", 0.5, 256, 1, 3, Duration.ofMinutes(5),
-            JobSpec.getDefaultInstance());
+            JobSpec.getDefaultInstance(), null, 1, Duration.ofMinutes(10));
     static final Instant NOW = Instant.parse("2026-12-02T03:00:00Z");
 
     @Test

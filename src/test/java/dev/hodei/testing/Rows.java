@@ -57,6 +57,11 @@ public final class Rows {
                 (rs, i) -> new Worker(rs.getString(1), rs.getTimestamp(2).toInstant(), rs.getString(3)), workerId);
     }
 
+    /** How many jobs a worker was given. */
+    public int jobsTaken(UUID workerId) {
+        return jdbc.queryForObject("SELECT jobs_taken FROM workers WHERE id = ?", Integer.class, workerId);
+    }
+
     /** Workers of a pool destroyed for {@code reason}. */
     public long warmWorkersDestroyed(String pool, String reason) {
         return jdbc.queryForObject("SELECT count(*) FROM workers WHERE pool = ? AND destroy_reason = ?", Long.class,

@@ -135,7 +135,8 @@ final class AgentSession implements MessageSink {
                         historyBytes = 0;
                         nextChunk = 0;
                     }
-                    running = new JobRun(m.getRunJob(), this);
+                    // a pooled agent runs job after job: each gets a workspace of its own, removed after it
+                    running = new JobRun(m.getRunJob(), this, JobLauncher.fromEnvironment(), !config.ephemeral());
                     running.start();
                 }
                 case CANCEL -> {

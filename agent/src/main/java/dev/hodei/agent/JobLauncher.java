@@ -39,6 +39,16 @@ final class JobLauncher {
         return new JobLauncher(System.getenv(), Path.of("").toAbsolutePath());
     }
 
+    /** The same launcher, with {@code home} as the job's HOME and default working directory. */
+    JobLauncher in(Path home) {
+        return new JobLauncher(agentEnv, home);
+    }
+
+    /** A fresh workspace under the agent's own, owned by the user jobs run as. */
+    JobWorkspace freshWorkspace(String jobId, int attempt) throws java.io.IOException {
+        return JobWorkspace.create(home, jobId, attempt, user, group);
+    }
+
     ProcessBuilder builder(JobSpec spec, String jobId) {
         List<String> command = new ArrayList<>();
         if (!user.isEmpty()) {

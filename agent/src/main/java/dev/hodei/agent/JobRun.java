@@ -41,10 +41,18 @@ final class JobRun {
         this(job, sink, JobLauncher.fromEnvironment());
     }
 
+    private final boolean freshWorkspace;
+
     JobRun(RunJob job, MessageSink sink, JobLauncher launcher) {
+        this(job, sink, launcher, false);
+    }
+
+    /** {@code freshWorkspace}: a pooled agent's job, run in a workspace of its own that is removed after it. */
+    JobRun(RunJob job, MessageSink sink, JobLauncher launcher, boolean freshWorkspace) {
         this.job = job;
         this.sink = sink;
         this.launcher = launcher;
+        this.freshWorkspace = freshWorkspace;
     }
 
     String jobId() {
@@ -86,18 +94,37 @@ final class JobRun {
     }
 
     private void run() {
+        if (!freshWorkspace) {
+            JobResult result = runIn(launcher);
+            if (result != null) sink.result(result);
+            return;
+        }
+        JobWorkspace workspace;
+        try {
+            workspace = launcher.freshWorkspace(job.getJobId(), job.getAttempt());
+        } catch (IOException | RuntimeException e) {
+            sink.result(JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt()).setExitCode(127)
+                    .setError("could not make the job's workspace: " + e.getMessage()).build());
+            return;
+        }
+        JobResult result;
+        try (workspace) {
+            result = runIn(launcher.in(workspace.dir()));
+        }
+        // reported once the job's leftovers are gone: the next job this agent runs finds none
+        if (result != null) sink.result(result);
+    }
+
+    /** Runs the job; its result, or null when the agent is stopping. */
+    private JobResult runIn(JobLauncher launcher) {
         long started = System.nanoTime();
         JobResult.Builder result = JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt());
         synchronized (startLock) {
-            if (cancelled) {
-                sink.result(result.setExitCode(0).setCancelled(true).build());
-                return;
-            }
+            if (cancelled) return result.setExitCode(0).setCancelled(true).build();
             try {
                 process = launcher.builder(job.getSpec(), job.getJobId()).start();
             } catch (IOException e) {
-                sink.result(result.setExitCode(127).setError(e.getMessage()).build());
-                return;
+                return result.setExitCode(127).setError(e.getMessage()).build();
             }
         }
         Thread out = pump(process.getInputStream(), LogStream.LOG_STREAM_STDOUT);
@@ -123,7 +150,7 @@ final class JobRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
-            return;
+            return null;
         }
         outputDone = true;
         synchronized (buffer) {
@@ -140,7 +167,7 @@ final class JobRun {
                 .setTimedOut(timedOut)
                 .setCancelled(cancelled)
                 .setDurationMs(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        sink.result(result.build());
+        return result.build();
     }
 
     private Thread pump(InputStream in, LogStream stream) {
