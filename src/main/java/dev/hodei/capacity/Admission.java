@@ -50,6 +50,10 @@ public final class Admission {
             return new Use(this.cpu + cpu, this.memoryMb + memoryMb, workers + 1);
         }
 
+        public Use plus(Use other) {
+            return new Use(cpu + other.cpu, memoryMb + other.memoryMb, workers + other.workers);
+        }
+
         public boolean within(Capacity c) {
             // a little slack: sums of fractional cores must not refuse an exact fit
             return cpu <= c.cpu() + 1e-9 && memoryMb <= c.memoryMb() && workers <= c.workers();
@@ -59,14 +63,18 @@ public final class Admission {
     private Admission() {}
 
     /**
-     * The jobs of {@code queue} (in queue order per provider) to admit, in the same order;
-     * {@code inUse}: what admitted jobs and idle warm workers hold; {@code keysInUse}: admitted jobs
-     * per concurrency key; {@code warm}: the idle warm workers.
+     * The jobs of {@code queue} (in queue order per provider) to admit, in the same order.
+     * {@code jobsInUse}: what admitted jobs hold; {@code warmInUse}: what idle warm workers hold;
+     * {@code keysInUse}: admitted jobs per concurrency key; {@code warm}: the idle warm workers a job
+     * could take now. A job that fits one of those is counted against what jobs hold only (it takes
+     * that worker's share); any other job against what jobs and idle warm workers hold together. So
+     * admitted jobs never hold more than the capacity, and workers alive exceed it by at most the
+     * idle warm ones (a fitting job that finds its warm worker taken by another starts its own).
      */
-    public static List<UUID> admit(List<Request> queue, Map<String, Use> inUse, Map<String, Integer> keysInUse,
-                                   Function<String, Capacity> capacity, List<WarmSlot> warm) {
-        Map<String, Use> use = new HashMap<>(inUse);
-        List<WarmSlot> idle = new ArrayList<>(warm);
+    public static List<UUID> admit(List<Request> queue, Map<String, Use> jobsInUse, Map<String, Use> warmInUse,
+                                   Map<String, Integer> keysInUse, Function<String, Capacity> capacity,
+                                   List<WarmSlot> warm) {
+        Map<String, Use> use = new HashMap<>(jobsInUse);
         Map<String, Integer> keys = new HashMap<>(keysInUse);
         Set<String> full = new HashSet<>();
         Set<String> fullKeys = new HashSet<>();
@@ -78,16 +86,10 @@ public final class Admission {
                 fullKeys.add(key); // its later jobs wait behind it, in order
                 continue;
             }
-            WarmSlot slot = idle.stream().filter(w -> w.fits(r))
-                    .findFirst().orElse(null);
-            if (slot != null) {
-                idle.remove(slot); // its share, already counted, passes to the job
-                if (key != null) keys.merge(key, 1, Integer::sum);
-                admitted.add(r.jobId());
-                continue;
-            }
             Use next = use.getOrDefault(r.provider(), Use.NONE).plus(r);
-            if (next.within(capacity.apply(r.provider()))) {
+            boolean takesWarm = warm.stream().anyMatch(w -> w.fits(r));
+            Use counted = takesWarm ? next : next.plus(warmInUse.getOrDefault(r.provider(), Use.NONE));
+            if (counted.within(capacity.apply(r.provider()))) {
                 use.put(r.provider(), next);
                 if (key != null) keys.merge(key, 1, Integer::sum);
                 admitted.add(r.jobId());

@@ -48,6 +48,14 @@ class BenchCommand implements Callable<Integer> {
             + "API latency during the burst and the highest load average")
     Integer burst;
 
+    @Option(names = "--await-warm", defaultValue = "0", description = "With --burst: wait until this many warm "
+            + "workers are ready before submitting (a pool sized for its load)")
+    int awaitWarm;
+
+    @Option(names = "--db-scheduler", description = "With --burst, own control plane: then run as many db-scheduler "
+            + "no-op tasks in this JVM on the same PostgreSQL, the reference")
+    boolean dbScheduler;
+
     @Option(names = "--warm", description = "Own control plane only: give it a warm pool of the provider and run "
             + "pairs, a job that takes a warm worker then one too big for the pool's workers (cpu 0.75), "
             + "reporting both side by side")
@@ -77,7 +85,10 @@ class BenchCommand implements Callable<Integer> {
         }
         try {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
-            if (burst != null) return BurstBench.run(jobs, burst, provider, command);
+            if (burst != null) {
+                return BurstBench.run(jobs, burst, provider, command,
+                        local == null ? null : new BurstBench.Local(local, home, awaitWarm, dbScheduler));
+            }
             if (warm) return warmBeside(jobs, local);
             List<Double> toRunning = new ArrayList<>();
             List<Double> toFinished = new ArrayList<>();

@@ -24,14 +24,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code hodei bench --burst N}: N trivial jobs submitted at once (8 client threads), then waited
  * for. While they run, one probe calls GetJob and ListJobs every 100 ms and the machine's 1-minute
  * load average is read every second. Reports every job's end state, wall time and jobs/s, the
- * probes' latencies and the highest load seen.
+ * probes' latencies and the highest load seen; on the bench's own control plane also how many jobs
+ * a warm worker took, the CPU spent per 1,000 jobs, and (with {@code --db-scheduler}) db-scheduler's
+ * no-op tasks on the same database, as the reference.
  */
 final class BurstBench {
 
     private BurstBench() {}
 
-    static int run(JobServiceGrpc.JobServiceBlockingStub jobs, int count, String provider, String command)
+    /** The bench's own control plane: its database and data folder; with what to wait for and compare. */
+    record Local(LocalControlPlane plane, Path home, int awaitWarm, boolean dbScheduler) {
+        String dataDir() {
+            return home.resolve("pgdata").toString();
+        }
+    }
+
+    static int run(JobServiceGrpc.JobServiceBlockingStub jobs, int count, String provider, String command, Local local)
             throws Exception {
+        if (local != null && local.awaitWarm() > 0) awaitWarm(local);
+        ProcessCpu cpuBefore = local == null ? null : ProcessCpu.now(local.dataDir());
         List<Double> submitCalls = Collections.synchronizedList(new ArrayList<>());
         List<Double> getCalls = Collections.synchronizedList(new ArrayList<>());
         List<Double> listCalls = Collections.synchronizedList(new ArrayList<>());
@@ -89,6 +100,22 @@ final class BurstBench {
             row("ListJobs during the burst", listCalls);
             System.out.printf("highest 1-minute load average: %s%n",
                     loads.isEmpty() ? "n/a" : String.format("%.2f", loads.stream().mapToDouble(d -> d).max().orElse(0)));
+            if (local != null) {
+                ProcessCpu cpu = ProcessCpu.now(local.dataDir()).minus(cpuBefore);
+                Integer warm = local.plane().jdbc().queryForObject("""
+                        SELECT count(*) FROM jobs j JOIN workers w ON w.id = j.worker_id
+                        WHERE j.labels ->> 'bench' = 'burst' AND w.pool IS NOT NULL""", Integer.class);
+                System.out.printf("jobs that took a warm worker: %d of %d%n", warm, count);
+                printCpu("hodei", cpu, count);
+                if (local.dbScheduler()) {
+                    DbSchedulerBench.Result ref = DbSchedulerBench.run(local.plane().jdbc().getDataSource(), count,
+                            local.dataDir());
+                    System.out.printf("db-scheduler, %d no-op tasks in this JVM on the same PostgreSQL: %.1f s, %.0f tasks/s "
+                            + "(%.1fx hodei's jobs/s)%n", count, ref.seconds(), count / ref.seconds(),
+                            (count / ref.seconds()) / (count / wall));
+                    printCpu("db-scheduler", ref.cpu(), count);
+                }
+            }
             return failed == 0 ? 0 : 1;
         } finally {
             running.set(false);
@@ -96,6 +123,23 @@ final class BurstBench {
             watchers.shutdownNow();
             watchers.awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    private static void awaitWarm(Local local) {
+        for (int i = 0; i < 600; i++) {
+            Integer ready = local.plane().jdbc().queryForObject("""
+                    SELECT count(*) FROM workers
+                    WHERE pool IS NOT NULL AND job_id IS NULL AND state = 'READY' AND destroyed_at IS NULL""", Integer.class);
+            if (ready != null && ready >= local.awaitWarm()) return;
+            pause(100);
+        }
+        throw new IllegalStateException("fewer than " + local.awaitWarm() + " warm workers ready after 60 s");
+    }
+
+    private static void printCpu(String who, ProcessCpu cpu, int count) {
+        double per = 1000.0 / count;
+        System.out.printf("%s CPU per 1,000 jobs: control plane + bench client JVM %.1f s, agents and their jobs %.1f s, "
+                + "PostgreSQL %.1f s%n", who, cpu.self() * per, cpu.children() * per, cpu.postgres() * per);
     }
 
     private static Job awaitEnd(JobServiceGrpc.JobServiceBlockingStub jobs, String id) {

@@ -66,7 +66,7 @@ public class PendingJobs {
             List<Admission.Request> queue = jobs.queueHeads(batch);
             if (queue.isEmpty()) return List.<JobRecord>of();
             List<WorkerStore.Untaken> warm = warmWorkers.untaken();
-            List<UUID> admitted = Admission.admit(queue, WarmWorkers.withUntaken(jobs.inUse(), warm), jobs.keysInUse(),
+            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), WarmWorkers.use(warm), jobs.keysInUse(),
                     p -> capacity.getOrDefault(p, Capacity.UNLIMITED), WarmWorkers.slots(warm, gateway.connected()));
             return transitions.claim(admitted);
         });

@@ -28,13 +28,19 @@ public class WarmWorkers {
         return workers.untaken();
     }
 
+    /** What the untaken warm workers hold, per provider. */
+    public static Map<String, Admission.Use> use(List<WorkerStore.Untaken> warm) {
+        Map<String, Admission.Use> use = new HashMap<>();
+        for (WorkerStore.Untaken w : warm) {
+            use.merge(w.provider(), new Admission.Use(w.cpu(), w.memoryMb(), 1), Admission.Use::plus);
+        }
+        return use;
+    }
+
     /** What admitted jobs hold, plus each untaken warm worker's share. */
     public static Map<String, Admission.Use> withUntaken(Map<String, Admission.Use> jobs, List<WorkerStore.Untaken> warm) {
         Map<String, Admission.Use> use = new HashMap<>(jobs);
-        for (WorkerStore.Untaken w : warm) {
-            use.merge(w.provider(), new Admission.Use(w.cpu(), w.memoryMb(), 1),
-                    (a, b) -> new Admission.Use(a.cpu() + b.cpu(), a.memoryMb() + b.memoryMb(), a.workers() + b.workers()));
-        }
+        use(warm).forEach((provider, u) -> use.merge(provider, u, Admission.Use::plus));
         return use;
     }
 

@@ -20,16 +20,16 @@ class AdmissionTest {
     void jobsAreAdmittedInQueueOrderWhileTheyFit() {
         List<Request> queue = requests("process", 0.5, 0.5, 0.5, 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES, List.of())).containsExactlyElementsOf(ids(queue).subList(0, 4));
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), Map.of(), p -> TWO_CORES, List.of())).containsExactlyElementsOf(ids(queue).subList(0, 4));
     }
 
     @Test
     void whatIsAlreadyAdmittedCounts() {
         List<Request> queue = requests("process", 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), Map.of(), p -> TWO_CORES, List.of()))
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1.5, 512, 3)), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(queue.get(0).jobId());
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), Map.of(), p -> TWO_CORES, List.of())).isEmpty();
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 512, 4)), Map.of(), Map.of(), p -> TWO_CORES, List.of())).isEmpty();
     }
 
     @Test
@@ -37,7 +37,7 @@ class AdmissionTest {
         List<Request> queue = new ArrayList<>(requests("process", 1.5));
         queue.addAll(requests("process", 0.25, 0.25));
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), Map.of(), p -> TWO_CORES, List.of())).isEmpty();
+        assertThat(Admission.admit(queue, Map.of("process", new Use(1, 0, 1)), Map.of(), Map.of(), p -> TWO_CORES, List.of())).isEmpty();
     }
 
     @Test
@@ -45,7 +45,7 @@ class AdmissionTest {
         List<Request> queue = new ArrayList<>(requests("process", 1));
         queue.addAll(requests("docker", 1));
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), Map.of(), p -> TWO_CORES, List.of()))
+        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 0, 2)), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(queue.get(1).jobId());
     }
 
@@ -55,13 +55,13 @@ class AdmissionTest {
         List<Request> queue = List.of(new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, "", "default"),
                 new Request(UUID.randomUUID(), "p", 0.1, 600, null, 1, "", "default"));
 
-        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> twoWorkers, List.of())).containsExactly(queue.get(0).jobId());
-        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), Map.of(), p -> twoWorkers, List.of())).hasSize(2);
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), Map.of(), p -> twoWorkers, List.of())).containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(requests("p", 0.1, 0.1, 0.1), Map.of(), Map.of(), Map.of(), p -> twoWorkers, List.of())).hasSize(2);
     }
 
     @Test
     void fractionalCoresThatAddUpExactlyFit() {
-        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), Map.of(), p -> new Capacity(1, 4096, 9), List.of())).hasSize(3);
+        assertThat(Admission.admit(requests("p", 0.1, 0.2, 0.7), Map.of(), Map.of(), Map.of(), p -> new Capacity(1, 4096, 9), List.of())).hasSize(3);
     }
 
     @Test
@@ -71,9 +71,9 @@ class AdmissionTest {
         Request deploy2 = keyed("deploy-prod", 1);
         List<Request> queue = List.of(deploy1, other, deploy2);
 
-        assertThat(Admission.admit(queue, Map.of(), Map.of(), p -> TWO_CORES, List.of()))
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(deploy1.jobId(), other.jobId());
-        assertThat(Admission.admit(queue, Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
                 .containsExactly(other.jobId());
     }
 
@@ -83,7 +83,7 @@ class AdmissionTest {
         Request b = new Request(UUID.randomUUID(), "docker", 0.5, 256, "team:data", 2, "", "default");
         Request c = new Request(UUID.randomUUID(), "process", 0.5, 256, "team:data", 2, "", "default");
 
-        assertThat(Admission.admit(List.of(a, b, c), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
+        assertThat(Admission.admit(List.of(a, b, c), Map.of(), Map.of(), Map.of(), p -> TWO_CORES, List.of()))
                 .containsExactly(a.jobId(), b.jobId());
     }
 
@@ -92,7 +92,7 @@ class AdmissionTest {
         Request blocked = keyed("deploy-prod", 1);
         Request small = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "default");
 
-        assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
+        assertThat(Admission.admit(List.of(blocked, small), Map.of(), Map.of(), Map.of("deploy-prod", 1), p -> TWO_CORES, List.of()))
                 .containsExactly(small.jobId());
     }
 
@@ -111,40 +111,45 @@ class AdmissionTest {
     }
 
     @Test
-    void aJobThatFitsAnIdleWarmWorkerTakesItsShareWhenTheProviderIsFull() {
+    void jobsThatFitIdleWarmWorkersAreCountedAgainstWhatJobsHoldOnly() {
         // two idle warm workers hold the whole of both cores
+        Map<String, Use> warmUse = Map.of("process", new Use(2, 1024, 2));
         List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("process", "", 1, 512, null),
                 new Admission.WarmSlot("process", "", 1, 512, null));
-        List<Request> queue = requests("process", 0.5, 1, 0.5);
+        List<Request> queue = requests("process", 0.5, 1, 0.5, 0.5);
 
-        assertThat(Admission.admit(queue, Map.of("process", new Use(2, 1024, 2)), Map.of(), p -> TWO_CORES, warm))
-                .containsExactly(queue.get(0).jobId(), queue.get(1).jobId());
+        assertThat(Admission.admit(queue, Map.of(), warmUse, Map.of(), p -> TWO_CORES, warm))
+                .containsExactlyElementsOf(ids(queue).subList(0, 3));
+        assertThat(Admission.admit(queue, Map.of(), warmUse, Map.of(), p -> TWO_CORES, List.of()))
+                .as("no warm worker they fit: the pool's share counts").isEmpty();
     }
 
     @Test
-    void aJobTooBigForTheWarmWorkersOrNamingAnotherImageNeedsFreeCapacity() {
+    void aJobTooBigForTheWarmWorkersOrNamingAnotherImageNeedsRoomBesideThem() {
+        Map<String, Use> warmUse = Map.of("docker", new Use(0.5, 256, 1));
         List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("docker", "alpine:3", 0.5, 256, null));
         Request big = new Request(UUID.randomUUID(), "docker", 1, 256, null, 1, "alpine:3", "default");
         Request otherImage = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "debian:12", "default");
         Request fits = new Request(UUID.randomUUID(), "docker", 0.5, 256, null, 1, "alpine:3", "default");
+        Map<String, Use> jobs = Map.of("docker", new Use(1, 256, 2));
 
-        assertThat(Admission.admit(List.of(big), Map.of("docker", new Use(2, 256, 2)), Map.of(), p -> TWO_CORES, warm))
-                .isEmpty();
-        assertThat(Admission.admit(List.of(otherImage, fits), Map.of("docker", new Use(2, 256, 2)), Map.of(),
-                p -> TWO_CORES, warm)).isEmpty(); // strict order: the head waits, so does the rest
-        assertThat(Admission.admit(List.of(fits, otherImage), Map.of("docker", new Use(1.5, 256, 2)), Map.of(),
-                p -> TWO_CORES, warm)).containsExactly(fits.jobId(), otherImage.jobId());
+        assertThat(Admission.admit(List.of(big), jobs, warmUse, Map.of(), p -> TWO_CORES, warm)).isEmpty();
+        assertThat(Admission.admit(List.of(otherImage, fits), jobs, warmUse, Map.of(), p -> TWO_CORES, warm))
+                .containsExactly(otherImage.jobId(), fits.jobId()); // 1 + 0.5 + the pool's 0.5; then 1.5 + 0.5 for the one that fits
+        assertThat(Admission.admit(List.of(fits, otherImage), jobs, warmUse, Map.of(), p -> TWO_CORES, warm))
+                .containsExactly(fits.jobId()); // 1.5, then 1.5 + 0.5 + the pool's 0.5 is too much
     }
 
     @Test
     void aWarmWorkerOfANamespacesPoolServesOnlyThatNamespace() {
+        Map<String, Use> warmUse = Map.of("process", new Use(0.5, 256, 1));
         List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("process", "", 0.5, 256, "team-a"));
         Request other = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "team-b");
         Request own = new Request(UUID.randomUUID(), "process", 0.5, 256, null, 1, "", "team-a");
+        Map<String, Use> jobs = Map.of("process", new Use(1.5, 256, 3));
 
-        assertThat(Admission.admit(List.of(other), Map.of("process", new Use(2, 256, 4)), Map.of(), p -> TWO_CORES, warm))
-                .isEmpty();
-        assertThat(Admission.admit(List.of(own), Map.of("process", new Use(2, 256, 4)), Map.of(), p -> TWO_CORES, warm))
+        assertThat(Admission.admit(List.of(other), jobs, warmUse, Map.of(), p -> TWO_CORES, warm)).isEmpty();
+        assertThat(Admission.admit(List.of(own), jobs, warmUse, Map.of(), p -> TWO_CORES, warm))
                 .containsExactly(own.jobId());
     }
 
