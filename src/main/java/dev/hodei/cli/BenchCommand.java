@@ -56,6 +56,10 @@ class BenchCommand implements Callable<Integer> {
             + "no-op tasks in this JVM on the same PostgreSQL, the reference")
     boolean dbScheduler;
 
+    @Option(names = "--queue-depths", split = ",", description = "Instead: time admission rounds with this many "
+            + "PENDING jobs waiting, e.g. 1000,100000,1000000 (own control plane)")
+    List<Integer> queueDepths;
+
     @Option(names = "--warm", description = "Own control plane only: give it a warm pool of the provider and run "
             + "pairs, a job that takes a warm worker then one too big for the pool's workers (cpu 0.75), "
             + "reporting both side by side")
@@ -74,6 +78,12 @@ class BenchCommand implements Callable<Integer> {
         if (remote.address == null) {
             home = Files.createTempDirectory("hodei-bench");
             List<String> args = new ArrayList<>(serverArgs);
+            if (queueDepths != null) {
+                // only the bench claims: the tick is slowed to an hour; admission never runs out of room
+                args.addAll(List.of("--hodei.jobs.poll-interval-ms=3600000",
+                        "--hodei.capacity.providers.process.cpu=1000000",
+                        "--hodei.capacity.providers.process.memory-mb=1000000000"));
+            }
             if (warm) {
                 args.addAll(List.of("--hodei.pools.bench.provider=" + provider, "--hodei.pools.bench.min-idle=1",
                         "--hodei.pools.bench.cpu=0.5"));
@@ -90,6 +100,10 @@ class BenchCommand implements Callable<Integer> {
                         local == null ? null : new BurstBench.Local(local, home, awaitWarm, dbScheduler));
             }
             if (warm) return warmBeside(jobs, local);
+            if (queueDepths != null) {
+                if (local == null) throw new IllegalArgumentException("--queue-depths needs the bench's own control plane");
+                return ClaimLatencyBench.run(local, queueDepths);
+            }
             List<Double> toRunning = new ArrayList<>();
             List<Double> toFinished = new ArrayList<>();
             List<Double> toDestroyed = new ArrayList<>();

@@ -29,6 +29,11 @@ final class LocalControlPlane implements AutoCloseable {
         return ctx.getBean(JdbcTemplate.class);
     }
 
+    /** A bean of the control plane, for benchmarks that time one step alone. */
+    <T> T bean(Class<T> type) {
+        return ctx.getBean(type);
+    }
+
     String address() {
         return "127.0.0.1:" + ctx.getBean(GrpcServer.class).port();
     }

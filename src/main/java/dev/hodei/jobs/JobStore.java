@@ -150,13 +150,7 @@ public class JobStore {
                 Integer.class);
     }
 
-    /**
-     * The first {@code perProvider} due PENDING jobs of each provider's queue (priority, then
-     * age), all providers together in that order. Providers are found by a skip scan of the
-     * queue's index, so this reads about providers × perProvider rows however long the queue.
-     */
-    public List<Admission.Request> queueHeads(int perProvider) {
-        return jdbc.query("""
+    private static final String QUEUE_HEADS = """
                 WITH RECURSIVE p AS (
                     (SELECT provider FROM jobs WHERE state = 'PENDING' ORDER BY provider LIMIT 1)
                     UNION ALL
@@ -170,7 +164,20 @@ public class JobStore {
                     ORDER BY priority DESC, created_at
                     LIMIT :per) c
                 WHERE p.provider IS NOT NULL
-                ORDER BY c.priority DESC, c.created_at""", Map.of("per", perProvider),
+                ORDER BY c.priority DESC, c.created_at""";
+
+    /** The plan PostgreSQL runs {@link #queueHeads} with, as EXPLAIN (ANALYZE, BUFFERS) prints it: for the benchmarks. */
+    public List<String> queueHeadsPlan(int perProvider) {
+        return jdbc.queryForList("EXPLAIN (ANALYZE, BUFFERS) " + QUEUE_HEADS, Map.of("per", perProvider), String.class);
+    }
+
+    /**
+     * The first {@code perProvider} due PENDING jobs of each provider's queue (priority, then
+     * age), all providers together in that order. Providers are found by a skip scan of the
+     * queue's index, so this reads about providers × perProvider rows however long the queue.
+     */
+    public List<Admission.Request> queueHeads(int perProvider) {
+        return jdbc.query(QUEUE_HEADS, Map.of("per", perProvider),
                 (rs, i) -> new Admission.Request(rs.getObject("id", UUID.class), rs.getString("provider"),
                         rs.getDouble("cpu_request"), rs.getLong("memory_mb_request"), rs.getString("concurrency_key"),
                         rs.getInt("concurrency_limit"), rs.getString("image"), rs.getString("namespace")));
