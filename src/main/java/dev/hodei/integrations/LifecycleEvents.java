@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -30,6 +31,7 @@ public class LifecycleEvents {
     private static final Logger log = LoggerFactory.getLogger(LifecycleEvents.class);
 
     private final ProducerTemplate camel;
+    private volatile SedaEndpoint events;
 
     public LifecycleEvents(ProducerTemplate camel) {
         this.camel = camel;
@@ -44,7 +46,7 @@ public class LifecycleEvents {
         String event = change.from() == null ? "job-submitted"
                 : change.to() == JobState.RUNNING ? "job-started"
                 : change.to().isTerminal() ? "job-finished" : null;
-        if (event != null) job(event, change.job());
+        if (event != null && consumed()) job(event, change.job());
     }
 
     private void job(String event, JobRecord job) {
@@ -81,6 +83,7 @@ public class LifecycleEvents {
     /** {@code worker-destroyed}, with the reason (immediate, gc-lost, …). */
     @TransactionalEventListener(fallbackExecution = true)
     public void workerDestroyed(WorkerDestroyed destroyed) {
+        if (!consumed()) return;
         UUID workerId = destroyed.workerId();
         UUID jobId = destroyed.jobId();
         String provider = destroyed.provider();
@@ -100,6 +103,22 @@ public class LifecycleEvents {
         headers.put("hodeiProvider", provider);
         headers.put("hodeiDestroyReason", reason);
         publish(body, headers);
+    }
+
+    /** Whether any integrator's route consumes the events: when none does, none is even built. */
+    private boolean consumed() {
+        SedaEndpoint endpoint = events;
+        if (endpoint == null) {
+            try {
+                endpoint = camel.getCamelContext().getEndpoint(PRODUCER_URI, SedaEndpoint.class);
+            } catch (RuntimeException e) {
+                return false; // Camel is not up yet (or any more)
+            }
+            events = endpoint;
+        }
+        // consumers may sit on another endpoint of the same queue (other options): ask the queue
+        var queue = endpoint.getQueueReference();
+        return queue != null && queue.hasConsumers();
     }
 
     private void publish(Map<String, Object> body, Map<String, Object> headers) {
