@@ -33,6 +33,7 @@ public final class RpcPermissions {
 
     static {
         needs(JobServiceGrpc.getSubmitJobMethod(), Permission.SUBMIT);
+        needs(JobServiceGrpc.getSubmitJobsMethod(), Permission.SUBMIT);
         needs(JobServiceGrpc.getGetJobMethod(), Permission.READ);
         needs(JobServiceGrpc.getListJobsMethod(), Permission.READ);
         needs(JobServiceGrpc.getGetQueueMethod(), Permission.READ);

@@ -48,6 +48,10 @@ class BenchCommand implements Callable<Integer> {
             + "API latency during the burst and the highest load average")
     Integer burst;
 
+    @Option(names = "--batch", defaultValue = "0", description = "With --burst: submit through SubmitJobs, this many "
+            + "jobs per call (0: one SubmitJob call per job)")
+    int batch;
+
     @Option(names = "--await-warm", defaultValue = "0", description = "With --burst: wait until this many warm "
             + "workers are ready before submitting (a pool sized for its load)")
     int awaitWarm;
@@ -97,7 +101,7 @@ class BenchCommand implements Callable<Integer> {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             if (burst != null) {
                 return BurstBench.run(jobs, burst, provider, command,
-                        local == null ? null : new BurstBench.Local(local, home, awaitWarm, dbScheduler));
+                        local == null ? null : new BurstBench.Local(local, home, awaitWarm, dbScheduler), batch);
             }
             if (warm) return warmBeside(jobs, local);
             if (queueDepths != null) {

@@ -7,6 +7,7 @@ import hodei.v1.JobSpec;
 import hodei.v1.JobState;
 import hodei.v1.ListJobsRequest;
 import hodei.v1.SubmitJobRequest;
+import hodei.v1.SubmitJobsRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +40,9 @@ final class BurstBench {
         }
     }
 
-    static int run(JobServiceGrpc.JobServiceBlockingStub jobs, int count, String provider, String command, Local local)
-            throws Exception {
+    /** {@code batch}: jobs per SubmitJobs call (0: one SubmitJob call per job). */
+    static int run(JobServiceGrpc.JobServiceBlockingStub jobs, int count, String provider, String command, Local local,
+                   int batch) throws Exception {
         if (local != null && local.awaitWarm() > 0) awaitWarm(local);
         ProcessCpu cpuBefore = local == null ? null : ProcessCpu.now(local.dataDir());
         List<Double> submitCalls = Collections.synchronizedList(new ArrayList<>());
@@ -52,20 +54,28 @@ final class BurstBench {
         ExecutorService watchers = Executors.newFixedThreadPool(2);
         Instant start = Instant.now();
         try {
-            List<Future<String>> submitted = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int n = i;
+            List<Future<List<String>>> submitted = new ArrayList<>();
+            int per = Math.max(1, batch);
+            for (int first = 0; first < count; first += per) {
+                int from = first;
+                int to = Math.min(count, first + per);
                 submitted.add(clients.submit(() -> {
                     long t0 = System.nanoTime();
-                    String id = jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(JobSpec.newBuilder()
-                            .setShell(command).setProvider(provider).setName("burst-" + n).putLabels("bench", "burst"))
-                            .build()).getJob().getId();
+                    List<String> out = new ArrayList<>();
+                    if (batch == 0) {
+                        out.add(jobs.submitJob(SubmitJobRequest.newBuilder().setSpec(spec(command, provider, from)).build())
+                                .getJob().getId());
+                    } else {
+                        SubmitJobsRequest.Builder call = SubmitJobsRequest.newBuilder();
+                        for (int n = from; n < to; n++) call.addJobs(SubmitJobRequest.newBuilder().setSpec(spec(command, provider, n)));
+                        jobs.submitJobs(call.build()).getJobsList().forEach(r -> out.add(r.getJob().getId()));
+                    }
                     submitCalls.add((System.nanoTime() - t0) / 1e9);
-                    return id;
+                    return out;
                 }));
             }
             List<String> ids = new ArrayList<>();
-            for (Future<String> f : submitted) ids.add(f.get());
+            for (Future<List<String>> f : submitted) ids.addAll(f.get());
             String probeId = ids.get(0);
             watchers.submit(() -> {
                 while (running.get()) {
@@ -95,7 +105,7 @@ final class BurstBench {
             System.out.printf("first submit -> last finished: %.1f s, %.2f jobs/s; %d cores here%n", wall, count / wall,
                     Runtime.getRuntime().availableProcessors());
             System.out.printf("%-32s %8s %8s %8s %8s%n", "", "median", "p99", "min", "max");
-            row("SubmitJob during the burst", submitCalls);
+            row(batch == 0 ? "SubmitJob during the burst" : "SubmitJobs (" + batch + ") calls", submitCalls);
             row("GetJob during the burst", getCalls);
             row("ListJobs during the burst", listCalls);
             System.out.printf("highest 1-minute load average: %s%n",
@@ -123,6 +133,11 @@ final class BurstBench {
             watchers.shutdownNow();
             watchers.awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    private static JobSpec spec(String command, String provider, int n) {
+        return JobSpec.newBuilder().setShell(command).setProvider(provider).setName("burst-" + n).putLabels("bench", "burst")
+                .build();
     }
 
     private static void awaitWarm(Local local) {

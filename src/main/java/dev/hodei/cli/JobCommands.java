@@ -34,13 +34,35 @@ class JobCommands {
         @Mixin ServerAddress server;
         @Mixin JobSpecOptions spec;
 
+        @Option(names = "--array", paramLabel = "N", description = "Submit N copies in one call (all or none), "
+                + "each with JOB_INDEX=0..N-1 and JOB_ARRAY_SIZE=N in its environment and labels array-id, "
+                + "array-index; one id per line")
+        Integer array;
+
         @Override
         public Integer call() {
+            if (array != null) return submitArray();
             SubmitJobResponse r = withJobs(server, jobs -> jobs.submitJob(SubmitJobRequest.newBuilder()
                     .setSpec(spec.toSpec()).setIdempotencyKey(spec.idempotencyKey)
                     .setNamespace(server.namespace(spec.namespace)).build()));
             System.out.println(r.getJob().getId());
             if (!r.getCreated()) System.err.println("hodei: idempotency key matched an existing job");
+            return 0;
+        }
+
+        private int submitArray() {
+            String arrayId = java.util.UUID.randomUUID().toString();
+            hodei.v1.SubmitJobsRequest.Builder batch = hodei.v1.SubmitJobsRequest.newBuilder();
+            for (int i = 0; i < array; i++) {
+                batch.addJobs(SubmitJobRequest.newBuilder()
+                        .setSpec(spec.toSpec().toBuilder().putEnv("JOB_INDEX", Integer.toString(i))
+                                .putEnv("JOB_ARRAY_SIZE", Integer.toString(array))
+                                .putLabels("array-id", arrayId).putLabels("array-index", Integer.toString(i)))
+                        .setIdempotencyKey(spec.idempotencyKey.isEmpty() ? "" : spec.idempotencyKey + "-" + i)
+                        .setNamespace(server.namespace(spec.namespace)));
+            }
+            hodei.v1.SubmitJobsResponse r = withJobs(server, jobs -> jobs.submitJobs(batch.build()));
+            r.getJobsList().forEach(j -> System.out.println(j.getJob().getId()));
             return 0;
         }
     }

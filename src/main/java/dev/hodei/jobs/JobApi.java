@@ -5,6 +5,7 @@ import dev.hodei.auth.Namespaces;
 import dev.hodei.auth.Permission;
 import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.ClientText;
+import dev.hodei.server.HodeiProperties;
 import dev.hodei.server.PageSize;
 import dev.hodei.server.ProtoTime;
 import dev.hodei.server.UnaryResponse;
@@ -24,6 +25,8 @@ import hodei.v1.LogChunk;
 import hodei.v1.StreamLogsRequest;
 import hodei.v1.SubmitJobRequest;
 import hodei.v1.SubmitJobResponse;
+import hodei.v1.SubmitJobsRequest;
+import hodei.v1.SubmitJobsResponse;
 import hodei.v1.WatchJobRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -43,6 +46,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The client API ({@code hodei.v1.JobService}). */
 @Component
@@ -60,8 +64,14 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     private final WorkerStore workers;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
 
+    private final TransactionTemplate tx;
+    private final int maxBatch;
+
     public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSubmission submission,
-                  LifecycleRoutes routes, WorkerStore workers, QueueStanding queue) {
+                  LifecycleRoutes routes, WorkerStore workers, QueueStanding queue, TransactionTemplate tx,
+                  HodeiProperties props) {
+        this.tx = tx;
+        this.maxBatch = props.jobs().maxBatchSize();
         this.queue = queue;
         this.workers = workers;
         this.jobs = jobs;
@@ -87,6 +97,47 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     new JobStore.Origin(namespace, caller.name()), null);
             submission.wake(s);
             return SubmitJobResponse.newBuilder().setJob(s.job().toProto()).setCreated(s.created()).build();
+        });
+    }
+
+    @Override
+    public void submitJobs(SubmitJobsRequest request, StreamObserver<SubmitJobsResponse> response) {
+        UnaryResponse.send(response, () -> {
+            int n = request.getJobsCount();
+            if (n == 0 || n > maxBatch) {
+                throw Status.INVALID_ARGUMENT.withDescription("jobs: 1 to " + maxBatch + " requests, not " + n)
+                        .asRuntimeException();
+            }
+            Caller caller = Caller.current();
+            List<String> namespaces = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SubmitJobRequest r = request.getJobs(i);
+                String namespace = Namespaces.of(r.getNamespace(), "jobs[" + i + "].namespace");
+                caller.require(Permission.SUBMIT, namespace);
+                namespaces.add(namespace);
+            }
+            // all or none: the first refused request rolls back those before it, and says which it was
+            List<JobStore.Submitted> submitted = tx.execute(status -> {
+                List<JobStore.Submitted> out = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    SubmitJobRequest r = request.getJobs(i);
+                    try {
+                        JobSubmission.checkClientKey(r.getIdempotencyKey());
+                        out.add(submission.submit(r.getSpec(), r.getIdempotencyKey(),
+                                new JobStore.Origin(namespaces.get(i), caller.name()), null));
+                    } catch (StatusRuntimeException e) {
+                        throw e.getStatus().withDescription("jobs[" + i + "]: " + e.getStatus().getDescription())
+                                .asRuntimeException();
+                    }
+                }
+                return out;
+            });
+            submission.wake(submitted);
+            SubmitJobsResponse.Builder out = SubmitJobsResponse.newBuilder();
+            for (JobStore.Submitted s : submitted) {
+                out.addJobs(SubmitJobResponse.newBuilder().setJob(s.job().toProto()).setCreated(s.created()));
+            }
+            return out.build();
         });
     }
 

@@ -77,13 +77,22 @@ public class JobSubmission {
      * namespace's unfinished jobs of the same concurrency key are cancelled first.
      */
     public void wake(JobStore.Submitted s) {
-        if (!s.created()) return;
-        JobRecord job = s.job();
-        if (job.spec().getCancelInProgress()) {
-            for (java.util.UUID older : jobs.unfinishedWithKey(job.namespace(), job.spec().getConcurrencyKey(), job.id())) {
-                routes.cancelJob(older, "superseded by job " + job.id() + " (cancel in progress)", job.submittedBy());
+        wake(List.of(s));
+    }
+
+    /** As {@link #wake(JobStore.Submitted)} for a batch: one wake of the claimer for all of them. */
+    public void wake(List<JobStore.Submitted> batch) {
+        JobRecord last = null;
+        for (JobStore.Submitted s : batch) {
+            if (!s.created()) continue;
+            JobRecord job = s.job();
+            if (job.spec().getCancelInProgress()) {
+                for (java.util.UUID older : jobs.unfinishedWithKey(job.namespace(), job.spec().getConcurrencyKey(), job.id())) {
+                    routes.cancelJob(older, "superseded by job " + job.id() + " (cancel in progress)", job.submittedBy());
+                }
             }
+            last = job;
         }
-        routes.jobSubmitted(job.id());
+        if (last != null) routes.jobSubmitted(last.id());
     }
 }

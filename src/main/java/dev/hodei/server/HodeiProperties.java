@@ -142,7 +142,9 @@ public record HodeiProperties(
             // Largest queue_timeout_seconds a job may ask for.
             @DefaultValue("30d") Duration maxQueueTimeout,
             // Largest retry_backoff_ms / retry_backoff_max_ms a job may ask for.
-            @DefaultValue("1h") Duration maxRetryBackoff) {}
+            @DefaultValue("1h") Duration maxRetryBackoff,
+            // Most requests in one SubmitJobs call.
+            @DefaultValue("1000") int maxBatchSize) {}
 
     public record Workers(
             @DefaultValue("2s") Duration heartbeatInterval,

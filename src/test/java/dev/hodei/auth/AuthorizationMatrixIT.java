@@ -81,6 +81,7 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
 
     static {
         row(JobServiceGrpc.getSubmitJobMethod(), "submitter", true);
+        row(JobServiceGrpc.getSubmitJobsMethod(), "submitter", true);
         row(JobServiceGrpc.getGetJobMethod(), "viewer", true);
         row(JobServiceGrpc.getListJobsMethod(), "viewer", false);
         row(JobServiceGrpc.getCancelJobMethod(), "submitter", true);
@@ -236,6 +237,8 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
         Map<String, Supplier<Message>> r = new LinkedHashMap<>();
         r.put(JobServiceGrpc.getSubmitJobMethod().getFullMethodName(), () -> SubmitJobRequest.newBuilder()
                 .setNamespace(NS).setSpec(unrunnable()).build());
+        r.put(JobServiceGrpc.getSubmitJobsMethod().getFullMethodName(), () -> hodei.v1.SubmitJobsRequest.newBuilder()
+                .addJobs(SubmitJobRequest.newBuilder().setNamespace(NS).setSpec(unrunnable())).build());
         r.put(JobServiceGrpc.getGetJobMethod().getFullMethodName(), () -> GetJobRequest.newBuilder().setId(newJob()).build());
         r.put(JobServiceGrpc.getListJobsMethod().getFullMethodName(), ListJobsRequest::getDefaultInstance);
         r.put(JobServiceGrpc.getGetQueueMethod().getFullMethodName(), hodei.v1.GetQueueRequest::getDefaultInstance);

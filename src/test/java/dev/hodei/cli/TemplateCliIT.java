@@ -2,14 +2,11 @@ package dev.hodei.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hodei.testing.CliProcess;
 import dev.hodei.testing.ControlPlaneIT;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The `hodei template` and `hodei schedule` commands against a real control plane. */
@@ -17,31 +14,8 @@ class TemplateCliIT extends ControlPlaneIT {
 
     @org.springframework.beans.factory.annotation.Autowired dev.hodei.server.HodeiProperties props;
 
-    record Result(int exit, String out, String err) {}
-
-    /** Runs the packaged CLI ({@code java -jar target/hodei.jar ...}) as a user would. */
-    private Result hodei(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", Path.of("target", "hodei.jar").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HODEI_SERVER", "127.0.0.1:" + grpc.port());
-        // no token given: the CLI finds the local server's admin token in its home, as a user's would
-        pb.environment().put("HODEI_HOME", props.home().toAbsolutePath().toString());
-        pb.environment().remove("HODEI_TOKEN");
-        pb.environment().put("HODEI_CONFIG", props.home().resolve("no-such-config.yaml").toAbsolutePath().toString());
-        Path err = Files.createTempFile("hodei-cli", ".err");
-        try {
-            Process p = pb.redirectError(err.toFile()).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("hodei " + String.join(" ", args) + " did not end");
-            }
-            return new Result(p.exitValue(), out, Files.readString(err));
-        } finally {
-            Files.deleteIfExists(err);
-        }
+    private CliProcess.Result hodei(String... args) throws Exception {
+        return new CliProcess(grpc.port(), props.home()).run(args);
     }
 
     @Test
@@ -53,19 +27,19 @@ class TemplateCliIT extends ControlPlaneIT {
         try {
             assertThat(hodei("template", "create", "-f", file.toString()).out()).contains("template " + name + " created (version 1");
 
-            Result run = hodei("template", "run", name, "-p", "REGION=us", "-p", "DAYS=2", "-p", "TOKEN=cli-secret-value");
+            CliProcess.Result run = hodei("template", "run", name, "-p", "REGION=us", "-p", "DAYS=2", "-p", "TOKEN=cli-secret-value");
             assertThat(run.exit()).isZero();
             assertThat(run.out()).isEqualTo("report for us, last 2 day(s), owner data-team, dry run false\n"
                     + "authenticating with ***\nrows: 2000\n");
             assertThat(run.err()).contains(name + " run 1 (v1)").contains("run 1 SUCCEEDED");
 
-            Result refused = hodei("template", "run", name, "-p", "REGION=mars");
+            CliProcess.Result refused = hodei("template", "run", name, "-p", "REGION=mars");
             assertThat(refused.exit()).isEqualTo(65);
             assertThat(refused.err()).contains("INVALID_ARGUMENT: parameters.REGION: 'mars' is not one of eu, us, ap");
 
             Files.writeString(file, Files.readString(file).replace("echo \"rows: $(( DAYS * 1000 ))\"", "echo \"rows: $(( DAYS * 10 ))\"; exit 4"));
             assertThat(hodei("template", "update", "-f", file.toString()).out()).contains("now at version 2");
-            Result failing = hodei("template", "run", name, "-p", "REGION=eu", "-q");
+            CliProcess.Result failing = hodei("template", "run", name, "-p", "REGION=eu", "-q");
             assertThat(failing.exit()).as("the run's exit code").isEqualTo(4);
 
             assertThat(hodei("template", "runs", name).out()).containsPattern("\\s2\\s+2\\s+FAILED\\s+4 .* manual")
@@ -74,7 +48,7 @@ class TemplateCliIT extends ControlPlaneIT {
                     .contains("runs:        2 (1 succeeded, 1 failed, 0 cancelled, 0 active)").contains("success:     50.0%");
             assertThat(hodei("template", "list").out()).containsPattern(name + "\\s+active\\s+2\\s+2\\s+50%\\s+FAILED");
 
-            Result created = hodei("schedule", "create", name + "-nightly", "-t", name, "--cron", "0 30 2 * * ?",
+            CliProcess.Result created = hodei("schedule", "create", name + "-nightly", "-t", name, "--cron", "0 30 2 * * ?",
                     "--tz", "Europe/Madrid", "-p", "REGION=eu", "--pause-after", "3");
             assertThat(created.out()).contains("cron:       0 30 2 * * ? (Europe/Madrid)").contains("state:      active");
             assertThat(hodei("schedule", "next", name + "-nightly", "-n", "2").out().lines().toList())

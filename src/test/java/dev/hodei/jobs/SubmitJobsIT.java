@@ -1,0 +1,101 @@
+package dev.hodei.jobs;
+
+import static dev.hodei.testing.JobAssert.assertThatJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hodei.server.HodeiProperties;
+import dev.hodei.testing.CliProcess;
+import dev.hodei.testing.ControlPlaneIT;
+import dev.hodei.testing.JobSpecs;
+import hodei.v1.Job;
+import hodei.v1.JobSpec;
+import hodei.v1.JobState;
+import hodei.v1.ListJobsRequest;
+import hodei.v1.LogChunk;
+import hodei.v1.SubmitJobRequest;
+import hodei.v1.SubmitJobResponse;
+import hodei.v1.SubmitJobsRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Batch submission: SubmitJobs creates all of its jobs or none, and `hodei job submit --array N` builds on it. */
+class SubmitJobsIT extends ControlPlaneIT {
+
+    @Autowired HodeiProperties props;
+
+    @Test
+    void aBatchCreatesEveryJobInOrderAndEachRuns() {
+        String batch = UUID.randomUUID().toString();
+        SubmitJobsRequest.Builder request = SubmitJobsRequest.newBuilder();
+        for (int i = 0; i < 3; i++) {
+            request.addJobs(SubmitJobRequest.newBuilder().setSpec(JobSpecs.shell("echo " + i).label("batch", batch).build()));
+        }
+
+        List<SubmitJobResponse> created = client.jobs().submitJobs(request.build()).getJobsList();
+
+        assertThat(created).hasSize(3).allMatch(SubmitJobResponse::getCreated);
+        for (int i = 0; i < 3; i++) {
+            Job done = client.awaitEnd(created.get(i).getJob().getId());
+            assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED);
+            assertThat(stdout(done.getId())).isEqualTo(i + "\n");
+        }
+    }
+
+    @Test
+    void oneInvalidRequestRefusesTheWholeBatchNamingIt() {
+        String batch = UUID.randomUUID().toString();
+        SubmitJobsRequest request = SubmitJobsRequest.newBuilder()
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(JobSpecs.shell("true").label("batch", batch).build()))
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(JobSpec.newBuilder().putLabels("batch", batch)))
+                .build();
+
+        assertThatThrownBy(() -> client.jobs().submitJobs(request)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("jobs[1]: ");
+                });
+        assertThat(client.jobs().listJobs(ListJobsRequest.newBuilder().putLabels("batch", batch).build()).getJobsList())
+                .as("the valid first request rolled back too").isEmpty();
+    }
+
+    @Test
+    void aBatchHasOneToMaxBatchSizeRequests() {
+        int max = props.jobs().maxBatchSize();
+        SubmitJobsRequest.Builder tooMany = SubmitJobsRequest.newBuilder();
+        for (int i = 0; i <= max; i++) tooMany.addJobs(SubmitJobRequest.newBuilder().setSpec(JobSpecs.shell("true").build()));
+
+        assertThatThrownBy(() -> client.jobs().submitJobs(tooMany.build()))
+                .hasMessage("INVALID_ARGUMENT: jobs: 1 to " + max + " requests, not " + (max + 1));
+        assertThatThrownBy(() -> client.jobs().submitJobs(SubmitJobsRequest.getDefaultInstance()))
+                .hasMessage("INVALID_ARGUMENT: jobs: 1 to " + max + " requests, not 0");
+    }
+
+    @Test
+    void anArrayFromTheCliGivesEachJobItsIndex() throws Exception {
+        CliProcess.Result r = new CliProcess(grpc.port(), props.home())
+                .run("job", "submit", "--array", "3", "--", "echo \"$JOB_INDEX of $JOB_ARRAY_SIZE\"");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> ids = r.out().lines().toList();
+        assertThat(ids).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            Job done = client.awaitEnd(ids.get(i));
+            assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED);
+            assertThat(stdout(done.getId())).isEqualTo(i + " of 3\n");
+            assertThat(done.getSpec().getLabelsMap()).containsEntry("array-index", Integer.toString(i))
+                    .containsKey("array-id");
+        }
+    }
+
+    private String stdout(String jobId) {
+        return client.logs(jobId).stream().map(LogChunk::getData).map(d -> d.toString(StandardCharsets.UTF_8))
+                .collect(Collectors.joining());
+    }
+}
