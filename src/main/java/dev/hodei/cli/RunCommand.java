@@ -24,6 +24,10 @@ class RunCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Do not print the job id and final state on stderr")
     boolean quiet;
 
+    @Option(names = "--progress", negatable = true, description = "Print on stderr what the job waits for (queued "
+            + "and why, the worker it gets) until it runs; default: when run in a terminal")
+    Boolean progress;
+
     @Override
     public Integer call() {
         return server.call(channel -> {
@@ -34,7 +38,10 @@ class RunCommand implements Callable<Integer> {
                             .setNamespace(server.namespace(spec.namespace)).build())
                     .getJob();
             if (!quiet) System.err.println("hodei: job " + job.getId());
+            boolean show = progress != null ? progress : !quiet && System.console() != null;
+            Runnable stopProgress = show ? JobProgress.follow(channel, job.getId(), System.err) : () -> { };
             JobOutput.stream(jobs, job.getId(), 1, true, System.out, System.err);
+            stopProgress.run();
             Job done = jobs.getJob(GetJobRequest.newBuilder().setId(job.getId()).build());
             if (!quiet || done.getState() != hodei.v1.JobState.JOB_STATE_SUCCEEDED) {
                 System.err.println("hodei: job " + done.getId() + " " + JobOutput.state(done.getState())
