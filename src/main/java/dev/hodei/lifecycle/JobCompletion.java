@@ -37,9 +37,12 @@ public class JobCompletion {
         return ResultOutcome.of(result, job.spec(), job.maxAttempts());
     }
 
-    /** Tells the agent its result is safely stored, so it may exit. */
-    public void acknowledge(UUID workerId, JobResult result) {
-        gateway.send(workerId, ServerMessage.newBuilder().setResultAck(Ack.newBuilder()
+    /**
+     * Tells the agent its result is safely stored, so it may exit (or, reusable, take the next job);
+     * false when its stream is closed: the agent resends the result when it reconnects.
+     */
+    public boolean acknowledge(UUID workerId, JobResult result) {
+        return gateway.send(workerId, ServerMessage.newBuilder().setResultAck(Ack.newBuilder()
                 .setJobId(result.getJobId()).setAttempt(result.getAttempt())).build());
     }
 }

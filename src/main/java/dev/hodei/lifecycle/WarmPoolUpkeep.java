@@ -87,15 +87,17 @@ public class WarmPoolUpkeep {
 
     /** Idle workers beyond their pool's target for longer than its idle timeout, terminated now; the route destroys them. */
     public List<UUID> retire() {
-        if (pools.all().isEmpty()) return List.of();
         Instant now = clock.instant();
-        List<WorkerStore.Untaken> untaken = workers.untaken();
+        List<WorkerStore.Untaken> untaken = workers.untaken(); // even with no pool: one may have been removed
         List<UUID> retired = new ArrayList<>();
-        // a pool no longer configured (settings changed across a restart) keeps nothing
         for (WorkerStore.Untaken w : untaken) {
-            if (pools.named(w.pool()).isEmpty() && workers.retireUntaken(w.id(), "pool " + w.pool() + " is no longer configured")) {
-                retired.add(w.id());
-            }
+            var pool = pools.named(w.pool());
+            // a pool no longer configured (settings changed across a restart) keeps nothing; a reusable
+            // worker past its pool's reuse-for goes even while idle
+            String why = pool.isEmpty() ? "pool " + w.pool() + " is no longer configured"
+                    : pool.get().reusable() && !now.isBefore(w.createdAt().plus(pool.get().reuseFor()))
+                            ? "older than its pool's reuse-for (" + pool.get().reuseFor() + ")" : null;
+            if (why != null && workers.retireUntaken(w.id(), why)) retired.add(w.id());
         }
         for (WarmPool pool : pools.all()) {
             int target = PoolSizing.target(pool, workers.takenSince(pool.name(), now.minus(pool.idleTimeout())));
@@ -162,7 +164,7 @@ public class WarmPoolUpkeep {
      */
     @EventListener(ContextClosedEvent.class)
     public synchronized void drain() {
-        if (draining || pools.all().isEmpty()) return; // once: a second call may find the database gone
+        if (draining) return; // once: a second call may find the database gone
         draining = true;
         try {
             Set<UUID> here = gateway.connected();

@@ -3,6 +3,7 @@ package dev.hodei.lifecycle;
 import dev.hodei.capacity.ProviderCapacities;
 import dev.hodei.jobs.Failure;
 import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
 import dev.hodei.pools.WarmPools;
 import dev.hodei.providers.ProvisioningException;
@@ -11,7 +12,6 @@ import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.workers.BootstrapTokens;
 import dev.hodei.workers.WorkerGateway;
-import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,10 +39,13 @@ public class WorkerProvisioning {
     private final ProviderCapacities capacities;
     private final WorkerGateway gateway;
     private final TransactionTemplate tx;
+    private final JobStore jobs;
 
     public WorkerProvisioning(JobTransitions transitions, WorkerStore workers, BootstrapTokens tokens, Providers providers,
                               ControlPlaneIdentity identity, MeterRegistry meters, WarmPools pools,
-                              ProviderCapacities capacities, WorkerGateway gateway, TransactionTemplate tx) {
+                              ProviderCapacities capacities, WorkerGateway gateway, TransactionTemplate tx,
+                              JobStore jobs) {
+        this.jobs = jobs;
         this.pools = pools;
         this.capacities = capacities;
         this.gateway = gateway;
@@ -64,15 +67,16 @@ public class WorkerProvisioning {
         double cpu = capacities.cpuOf(job.spec());
         long memory = capacities.memoryMbOf(job.spec());
         return tx.execute(status -> {
-            UUID worker = workers.take(job.id(), job.attempt(), job.namespace(), provider, job.spec().getImage(), cpu,
-                    memory, gateway.connected()).orElse(null);
+            WorkerStore.Taken worker = workers.take(job.id(), job.attempt(), job.namespace(), provider,
+                    job.spec().getImage(), cpu, memory, gateway.connected()).orElse(null);
             if (worker == null) return null;
-            String pool = workers.find(worker).map(WorkerRecord::pool).orElse("?");
-            if (!transitions.takeWarmWorker(job, worker, pool)) {
+            if (!transitions.takeWarmWorker(job, worker.id(), worker.pool())) {
                 status.setRollbackOnly(); // the worker stays in its pool
                 return null;
             }
-            return worker;
+            // the worker's whole share stays held while the job runs on it, not only what the job asked
+            jobs.holdAtLeast(job.id(), worker.cpu(), worker.memoryMb());
+            return worker.id();
         });
     }
 

@@ -62,6 +62,9 @@ public class WorkerReaper {
             doomed.add(new Doomed(w.id(), DestroyReason.GC_LOST,
                     Failure.WORKER_LOST.because("no heartbeat for " + settings.lostAfter().toSeconds() + " s")));
         }
+        for (WorkerRecord w : workers.busyAfterTheirJob(now.minus(settings.lostAfter()))) {
+            doomed.add(new Doomed(w.id(), DestroyReason.GC_JOB_OVER, null));
+        }
         for (WorkerRecord w : workers.undestroyedSince(now.minus(DESTROY_RETRY_AFTER))) {
             doomed.add(new Doomed(w.id(), DestroyReason.GC_DESTROY_RETRY, null));
         }

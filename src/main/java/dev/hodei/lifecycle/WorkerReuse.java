@@ -4,13 +4,16 @@ import dev.hodei.pools.WarmPools;
 import dev.hodei.workers.WorkerGateway;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
+import hodei.v1.JobResult;
 import java.time.Clock;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
  * Route {@code job-completed}, for a reusable pool's worker: whether it runs another job after the
- * one it reports on, and putting it back in its pool. Every other worker is destroyed after its job.
+ * one it reports on, and putting it back in its pool — only once its acknowledgement went out, so
+ * the agent never resends that result to a worker already running the next job. Every other
+ * worker is destroyed after its job.
  */
 @Component
 public class WorkerReuse {
@@ -27,16 +30,34 @@ public class WorkerReuse {
         this.clock = clock;
     }
 
-    /** A reusable worker with jobs and time left in its pool's settings, whose stream this control plane holds. */
-    public boolean keeps(UUID workerId) {
-        WorkerRecord w = workers.find(workerId).orElse(null);
-        if (w == null || !w.reusable() || w.pool() == null || w.destroyedAt() != null) return false;
-        return pools.named(w.pool()).map(p -> p.runsAnother(w.jobsTaken(), w.createdAt(), clock.instant())).orElse(false)
-                && gateway.isConnected(workerId);
+    /** What becomes of the worker once its result is recorded and acknowledged. */
+    public enum AfterResult {
+        /** A reusable worker with jobs and time left, reporting the job it holds: back to its pool. */
+        REUSE,
+        /**
+         * A reusable worker reporting a job it no longer holds (a result resent after its
+         * acknowledgement was lost, the worker since released or given another job): acknowledged
+         * again, nothing else; the worker and the job it holds now are left alone.
+         */
+        STALE,
+        /** Every other worker, and a reusable one's last job: terminated and destroyed. */
+        END
     }
 
-    /** BUSY → READY, no job: false when the worker ended meanwhile (then it is destroyed). */
-    public boolean release(UUID workerId) {
-        return workers.release(workerId);
+    public AfterResult afterResult(UUID workerId, JobResult result) {
+        WorkerRecord w = workers.find(workerId).orElse(null);
+        if (w == null || !w.reusable() || w.pool() == null || w.destroyedAt() != null) return AfterResult.END;
+        if (w.jobId() == null || !w.jobId().toString().equals(result.getJobId()) || w.jobAttempt() == null
+                || w.jobAttempt() != result.getAttempt()) {
+            return AfterResult.STALE;
+        }
+        boolean another = pools.named(w.pool()).map(p -> p.runsAnother(w.jobsTaken(), w.createdAt(), clock.instant()))
+                .orElse(false);
+        return another && gateway.isConnected(workerId) ? AfterResult.REUSE : AfterResult.END;
+    }
+
+    /** BUSY → READY with no job, only while it still holds the result's job: false otherwise (then it is destroyed). */
+    public boolean release(UUID workerId, JobResult result) {
+        return workers.release(workerId, UUID.fromString(result.getJobId()), result.getAttempt());
     }
 }

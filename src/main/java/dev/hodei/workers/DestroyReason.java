@@ -22,6 +22,8 @@ public enum DestroyReason {
     GC_LOST("gc-lost"),
     /** The GC: terminated but an earlier destroy failed. */
     GC_DESTROY_RETRY("gc-destroy-retry"),
+    /** The GC: its job ended long ago, yet it was neither given back to its pool nor destroyed. */
+    GC_JOB_OVER("gc-job-over"),
     /** The GC: a resource labelled as ours that no live worker owns. */
     GC_ORPHAN("gc-orphan"),
     /** A warm worker no job took, beyond its pool's target for longer than the pool's idle timeout. */

@@ -55,18 +55,19 @@ public class WorkerStore {
 
     /** A live warm worker no job has taken yet (or a reusable one back from its last job); {@code namespace} null: any. */
     public record Untaken(UUID id, String pool, String provider, String image, double cpu, long memoryMb,
-                          String namespace, WorkerState state, Instant since) {}
+                          String namespace, WorkerState state, Instant since, Instant createdAt) {}
 
     /** Every live warm worker no job has taken, oldest first. */
     public List<Untaken> untaken() {
         return jdbc.query("""
-                SELECT id, pool, provider, image, cpu, memory_mb, namespace, state,
+                SELECT id, pool, provider, image, cpu, memory_mb, namespace, state, created_at,
                        COALESCE(idle_since, registered_at, created_at) AS since
                 FROM workers WHERE pool IS NOT NULL AND job_id IS NULL AND destroyed_at IS NULL AND state <> 'TERMINATED'
                 ORDER BY since""", Map.of(),
                 (rs, i) -> new Untaken(rs.getObject("id", UUID.class), rs.getString("pool"), rs.getString("provider"),
                         rs.getString("image"), rs.getDouble("cpu"), rs.getLong("memory_mb"), rs.getString("namespace"),
-                        WorkerState.valueOf(rs.getString("state")), rs.getTimestamp("since").toInstant()));
+                        WorkerState.valueOf(rs.getString("state")), rs.getTimestamp("since").toInstant(),
+                        rs.getTimestamp("created_at").toInstant()));
     }
 
     /** Warm workers of a pool that ended without ever registering: how many since a time, and the last one's end. */
@@ -76,7 +77,7 @@ public class WorkerStore {
         return jdbc.queryForObject("""
                 SELECT count(*) AS n, max(terminated_at) AS last FROM workers
                 WHERE pool = :pool AND job_id IS NULL AND registered_at IS NULL AND state = 'TERMINATED'
-                  AND terminated_at >= :since""", Map.of("pool", pool, "since", java.sql.Timestamp.from(since)),
+                  AND terminated_at >= :since AND destroy_reason IS DISTINCT FROM 'pool-drained'""", Map.of("pool", pool, "since", java.sql.Timestamp.from(since)),
                 (rs, i) -> new FailedStarts(rs.getInt("n"),
                         rs.getTimestamp("last") == null ? null : rs.getTimestamp("last").toInstant()));
     }
@@ -93,10 +94,13 @@ public class WorkerStore {
      * what the job asks) and whose stream is in {@code connected} to the job's attempt; empty when
      * none is free. Concurrent takers never get the same worker (SKIP LOCKED).
      */
-    public Optional<UUID> take(UUID jobId, int attempt, String namespace, String provider, String image, double cpu,
-                               long memoryMb, Set<UUID> connected) {
+    /** A warm worker a job took: what it was started with, which the job holds from now on. */
+    public record Taken(UUID id, String pool, double cpu, long memoryMb) {}
+
+    public Optional<Taken> take(UUID jobId, int attempt, String namespace, String provider, String image, double cpu,
+                                long memoryMb, Set<UUID> connected) {
         if (connected.isEmpty()) return Optional.empty();
-        return jdbc.queryForList("""
+        return jdbc.query("""
                 UPDATE workers SET job_id = :job, job_attempt = :attempt, taken_at = now(), jobs_taken = jobs_taken + 1
                 WHERE id = (SELECT id FROM workers
                             WHERE pool IS NOT NULL AND job_id IS NULL AND destroyed_at IS NULL AND state = 'READY'
@@ -104,18 +108,34 @@ public class WorkerStore {
                               AND (namespace IS NULL OR namespace = :namespace) AND id IN (:connected)
                             ORDER BY COALESCE(idle_since, registered_at) LIMIT 1 FOR UPDATE SKIP LOCKED)
                   AND job_id IS NULL
-                RETURNING id""", new MapSqlParameterSource().addValue("job", jobId).addValue("attempt", attempt)
-                .addValue("namespace", namespace).addValue("provider", provider).addValue("image", image)
-                .addValue("cpu", cpu).addValue("memory", memoryMb).addValue("connected", connected), UUID.class)
-                .stream().findFirst();
+                RETURNING id, pool, cpu, memory_mb""", new MapSqlParameterSource().addValue("job", jobId)
+                .addValue("attempt", attempt).addValue("namespace", namespace).addValue("provider", provider)
+                .addValue("image", image).addValue("cpu", cpu).addValue("memory", memoryMb).addValue("connected", connected),
+                (rs, i) -> new Taken(rs.getObject("id", UUID.class), rs.getString("pool"), rs.getDouble("cpu"),
+                        rs.getLong("memory_mb"))).stream().findFirst();
     }
 
-    /** A reusable worker's job ended: back to its pool, READY for the next (BUSY → READY); false if it already ended. */
-    public boolean release(UUID workerId) {
+    /**
+     * A reusable worker's job ended: back to its pool, READY for the next (BUSY → READY); false if
+     * it already ended or no longer holds that attempt.
+     */
+    public boolean release(UUID workerId, UUID jobId, int attempt) {
         return jdbc.update("""
                 UPDATE workers SET state = 'READY', job_id = NULL, job_attempt = NULL, idle_since = now()
-                WHERE id = :id AND mode = 'reusable' AND state = 'BUSY' AND destroyed_at IS NULL""",
-                Map.of("id", workerId)) == 1;
+                WHERE id = :id AND mode = 'reusable' AND state = 'BUSY' AND destroyed_at IS NULL
+                  AND job_id = :job AND job_attempt = :attempt""",
+                Map.of("id", workerId, "job", jobId, "attempt", attempt)) == 1;
+    }
+
+    /**
+     * A BUSY worker whose job ended before {@code before} yet was neither released nor destroyed (a
+     * reusable worker whose release failed after its acknowledgement went out): the GC ends it.
+     */
+    public List<WorkerRecord> busyAfterTheirJob(Instant before) {
+        return jdbc.query("""
+                SELECT w.* FROM workers w JOIN jobs j ON j.id = w.job_id
+                WHERE w.state = 'BUSY' AND w.destroyed_at IS NULL AND j.finished_at < :before""",
+                Map.of("before", java.sql.Timestamp.from(before)), WorkerRecord::map);
     }
 
     /** Retires a warm worker that no job has taken: false when one took it meanwhile, or it already ended. */

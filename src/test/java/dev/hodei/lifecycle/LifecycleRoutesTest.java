@@ -7,6 +7,7 @@ import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobState;
 import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
+import dev.hodei.jobs.ResultOutcome;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.DestroyReason;
 import dev.hodei.workers.WorkerStore;
@@ -288,6 +289,39 @@ class LifecycleRoutesTest {
 
     private JobDeadlines deadlinesAt(Duration ahead) {
         return new JobDeadlines(jobs, props, Clock.offset(Clock.systemUTC(), ahead));
+    }
+
+    @Test
+    void aResultResentByAReusableWorkerAfterItsReleaseChangesNeitherTheWorkerNorItsNextJob() throws Exception {
+        UUID worker = UUID.randomUUID();
+        workers.insertWarm(worker, "process", "trusted", "", 0.5, 256, "default", true);
+        assertThat(workers.markRegistered(worker, null, "session")).isTrue();
+        UUID first = runOnWarm(worker);
+        JobResult firstResult = JobResult.newBuilder().setJobId(first.toString()).setAttempt(1).setExitCode(0).build();
+        assertThat(transitions.finish(ResultOutcome.of(firstResult, JobSpec.getDefaultInstance(), 3))).isTrue();
+        assertThat(workers.release(worker, first, 1)).isTrue();
+        UUID next = runOnWarm(worker);
+
+        producer.sendBodyAndHeader("direct:job-result", firstResult, "workerId", worker);
+
+        assertThat(destroy.getReceivedCounter()).isZero();
+        assertThat(workers.find(worker).orElseThrow()).satisfies(w -> {
+            assertThat(w.state()).isEqualTo(dev.hodei.workers.WorkerState.BUSY);
+            assertThat(w.jobId()).isEqualTo(next);
+        });
+        assertThat(jobs.find(next).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+        assertThat(workers.release(worker, first, 1)).as("release is guarded by the attempt it holds").isFalse();
+    }
+
+    /** A job taken by a READY warm worker and running on it, as provision-worker and dispatch-job leave it. */
+    private UUID runOnWarm(UUID worker) {
+        UUID jobId = jobs.submit(JobSpec.newBuilder().setShell("true").build(), null, "process", 3, 60).job().id();
+        JobRecord claimed = claim(jobId);
+        assertThat(workers.take(jobId, 1, "default", "process", "", 0.5, 256, Set.of(worker))).isPresent();
+        assertThat(transitions.takeWarmWorker(claimed, worker, "trusted")).isTrue();
+        assertThat(transitions.start(jobId, 1, worker)).isTrue();
+        assertThat(workers.markBusy(worker)).isTrue();
+        return jobId;
     }
 
     private UUID submit(int priority) {

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -24,13 +28,16 @@ final class JobWorkspace implements AutoCloseable {
         this.jobId = jobId;
     }
 
-    /** A new empty folder under {@code root} for the job; {@code uid}/{@code gid} empty = the agent's own. */
-    static JobWorkspace create(Path root, String jobId, int attempt, String uid, String gid) throws IOException {
+    /** A new empty folder under {@code root} for the job; {@code user}/{@code group} (name or id) empty = the agent's own. */
+    static JobWorkspace create(Path root, String jobId, int attempt, String user, String group) throws IOException {
         Path dir = root.resolve("job-" + jobId + "-" + attempt);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        if (!uid.isEmpty()) {
-            Files.setAttribute(dir, "unix:uid", Integer.parseInt(uid));
-            Files.setAttribute(dir, "unix:gid", Integer.parseInt(gid.isEmpty() ? uid : gid));
+        if (!user.isEmpty()) {
+            // names or numeric ids, as setpriv takes them
+            UserPrincipalLookupService names = dir.getFileSystem().getUserPrincipalLookupService();
+            PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
+            view.setOwner(names.lookupPrincipalByName(user));
+            if (!group.isEmpty()) view.setGroup(names.lookupPrincipalByGroupName(group));
         }
         return new JobWorkspace(dir, jobId);
     }
@@ -39,14 +46,24 @@ final class JobWorkspace implements AutoCloseable {
         return dir;
     }
 
+    /** Never throws: the job's result must be sent whatever is left behind (which is logged). */
     @Override
     public void close() {
-        killMarked("\0HODEI_JOB_ID=" + jobId + "\0");
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            AgentSession.log("could not remove the workspace of job " + jobId + ": " + e.getMessage());
+        try {
+            killMarked("\0HODEI_JOB_ID=" + jobId + "\0");
+        } catch (RuntimeException e) {
+            AgentSession.log("could not end the leftover processes of job " + jobId + ": " + e);
         }
+        List<Path> left = new ArrayList<>();
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                if (!p.toFile().delete()) left.add(p);
+            });
+        } catch (IOException | RuntimeException e) { // Files.walk reports unreadable folders unchecked
+            AgentSession.log("could not remove the workspace of job " + jobId + ": " + e);
+            return;
+        }
+        if (!left.isEmpty()) AgentSession.log("could not remove " + left.size() + " path(s) of job " + jobId + "'s workspace");
     }
 
     /** Kills every process whose environment holds {@code entry} (NUL-delimited, as in /proc/PID/environ). */
