@@ -63,7 +63,6 @@ final class AgentSession implements MessageSink {
     private volatile String sessionToken;
     private volatile long reconnectWindowMs = 300_000;
     private volatile JobRun running;
-    private String cancelledBeforeItCame; // read and written by the loop's thread only
     private boolean heartbeating;
     private long disconnectedAt;
     private long backoffMs;
@@ -138,18 +137,11 @@ final class AgentSession implements MessageSink {
                     }
                     // a pooled agent runs job after job: each gets a workspace of its own, removed after it
                     running = new JobRun(m.getRunJob(), this, JobLauncher.fromEnvironment(), !config.ephemeral());
-                    if (m.getRunJob().getJobId().equals(cancelledBeforeItCame)) running.cancel(); // reports CANCELLED at once
-                    cancelledBeforeItCame = null;
                     running.start();
                 }
                 case CANCEL -> {
                     JobRun job = running;
-                    if (job != null && job.jobId().equals(m.getCancel().getJobId())) {
-                        job.cancel();
-                    } else if (job == null) {
-                        // the job is RUNNING on the server before its RunJob is written: a cancel may overtake it
-                        cancelledBeforeItCame = m.getCancel().getJobId();
-                    }
+                    if (job != null && job.jobId().equals(m.getCancel().getJobId())) job.cancel();
                 }
                 case RESULT_ACK -> {
                     JobRun job = running;
