@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
 class ScheduleFailoverIT {
 
     static final String ECHO_TEMPLATE = "ticker";
+    static final java.util.Set<JobState> TERMINAL = java.util.EnumSet.of(JobState.JOB_STATE_SUCCEEDED,
+            JobState.JOB_STATE_FAILED, JobState.JOB_STATE_CANCELLED, JobState.JOB_STATE_TIMED_OUT);
 
     static void createTemplate(TestClient client) {
         client.templates().createTemplate(CreateTemplateRequest.newBuilder().setDefinition(TemplateDefinition.newBuilder()
@@ -127,6 +129,10 @@ class ScheduleFailoverIT {
                             .isEqualTo(runs.size());
                 }
                 pauseAll(client, once, skip);
+                // every run ended before the stop: an agent still starting would outlive the server by
+                // its start deadline, waiting to register (by design, to survive a restart)
+                await("every run ended").atMost(Duration.ofSeconds(60)).until(() -> runs(client).stream()
+                        .allMatch(j -> TERMINAL.contains(j.getState())));
             }
         }
     }
