@@ -1,8 +1,10 @@
 package dev.hodei.agentapi;
 
+import dev.hodei.cluster.Replicas;
 import dev.hodei.jobs.JobLogStore;
 import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.workers.AgentCommands;
 import dev.hodei.workers.AuthEvents;
 import dev.hodei.workers.FailedRegistrations;
 import dev.hodei.workers.JitRegistration;
@@ -49,6 +51,8 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
     private final JobLogStore logs;
     private final FailedRegistrations failures;
     private final AuthEvents events;
+    private final Replicas replicas;
+    private final AgentCommands commands;
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "agent-register-timeout");
         t.setDaemon(true);
@@ -57,7 +61,10 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
 
     public AgentConnectService(JitRegistration registration, WorkerStore workers, WorkerGateway gateway,
                                LifecycleRoutes routes, HodeiProperties props, JobLogStore logs,
-                               FailedRegistrations failures, AuthEvents events) {
+                               FailedRegistrations failures, AuthEvents events, Replicas replicas,
+                               AgentCommands commands) {
+        this.replicas = replicas;
+        this.commands = commands;
         this.logs = logs;
         this.failures = failures;
         this.events = events;
@@ -174,6 +181,7 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
             }
             workerId = id;
             gateway.attach(id, stream);
+            workers.connectedTo(id, replicas.id());
             gateway.send(id, ServerMessage.newBuilder().setRegistered(Registered.newBuilder()
                     .setWorkerId(id.toString())
                     .setSessionToken(accepted.sessionToken())
@@ -190,6 +198,8 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
             log.info("Worker {} registered for job {}{}", id, accepted.jobId(), accepted.resumed() ? " (resumed)" : "");
             if (!accepted.resumed()) {
                 routes.workerRegistered(id, accepted.jobId());
+            } else {
+                commands.resend(id); // a cancel asked while it was away, or lost with its old stream
             }
         }
 
@@ -207,7 +217,13 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
         private void closed() {
             registerTimeout.cancel(false);
             // A dropped stream is not a failure by itself: the heartbeat deadline decides (route reap-workers).
-            if (workerId != null) gateway.detach(workerId, stream);
+            if (workerId != null && gateway.detach(workerId, stream)) {
+                try {
+                    workers.disconnectedFrom(workerId, replicas.id());
+                } catch (RuntimeException e) {
+                    log.debug("Could not record that worker {} disconnected: {}", workerId, e.toString());
+                }
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -136,16 +137,31 @@ class JobCommands {
         }
     }
 
-    @Command(name = "logs", description = "Print a job's output; -f follows it until the job ends.")
+    @Command(name = "logs", description = {"Print a job's output: its current attempt's (-f follows it, and each new "
+            + "attempt after a marker on stderr, until the job ends), an earlier one's (--attempt N) or every "
+            + "attempt's (--all-attempts).", "", "Examples:", "  hodei job logs -f 3f2a...", "  hodei job logs --attempt 1 3f2a..."})
     static class Logs implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "JOB_ID") String id;
         @Option(names = {"-f", "--follow"}) boolean follow;
         @Option(names = "--from", defaultValue = "1", description = "First sequence number") long from;
+        @Option(names = "--attempt", description = "Only this attempt's output (1 = the first run)") Integer attempt;
+        @Option(names = "--all-attempts", description = "Every attempt's output, in order, with a marker between") boolean all;
 
         @Override
         public Integer call() {
-            withJobs(server, jobs -> JobOutput.stream(jobs, id, from, follow, System.out, System.err));
+            if (attempt != null && attempt < 1) throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--attempt: must be 1 or more");
+            withJobs(server, jobs -> {
+                if (all) return JobOutput.stream(jobs, id, from, follow, 0, System.out, System.err);
+                int a = attempt != null ? attempt : Math.max(1, jobs.getJob(GetJobRequest.newBuilder().setId(id).build())
+                        .getAttempt());
+                if (follow && attempt == null && from == 1) {
+                    JobOutput.followAttempts(jobs, id, a, System.out, System.err);
+                    return null;
+                }
+                return JobOutput.stream(jobs, id, from, follow, a, System.out, System.err);
+            });
             return 0;
         }
     }
@@ -160,7 +176,8 @@ class JobCommands {
         public Integer call() {
             Job job = withJobs(server, jobs -> jobs.cancelJob(CancelJobRequest.newBuilder().setId(id)
                     .setReason(reason).build()));
-            System.out.println(job.getId() + " " + JobOutput.state(job.getState()));
+            System.out.println(job.getId() + " " + JobOutput.state(job.getState())
+                    + (job.getCancelStatus().isEmpty() ? "" : " (cancel " + job.getCancelStatus() + ")"));
             return 0;
         }
     }

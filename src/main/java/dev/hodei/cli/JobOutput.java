@@ -1,5 +1,6 @@
 package dev.hodei.cli;
 
+import hodei.v1.GetJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobServiceGrpc;
 import hodei.v1.JobState;
@@ -22,12 +23,24 @@ final class JobOutput {
     /** Streams a job's output to stdout/stderr (each stream to its own), following until the job ends. */
     static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
                        OutputStream out, OutputStream err) {
+        return stream(jobs, jobId, from, follow, 0, out, err);
+    }
+
+    /**
+     * The same for one attempt ({@code attempt} 0: every attempt, with a marker on stderr where a
+     * new one begins); returns the last sequence printed.
+     */
+    static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
+                       int attempt, OutputStream out, OutputStream err) {
         long last = from - 1;
+        int shown = 0;
         Iterator<LogChunk> chunks = jobs.streamLogs(StreamLogsRequest.newBuilder()
-                .setJobId(jobId).setFromSequence(from).setFollow(follow).build());
+                .setJobId(jobId).setFromSequence(from).setFollow(follow).setAttempt(attempt).build());
         try {
             while (chunks.hasNext()) {
                 LogChunk c = chunks.next();
+                if (attempt == 0 && shown != 0 && c.getAttempt() != shown) attemptMarker(err, c.getAttempt());
+                shown = c.getAttempt();
                 OutputStream target = c.getStream() == LogStream.LOG_STREAM_STDERR ? err : out;
                 c.getData().writeTo(target);
                 target.flush();
@@ -37,6 +50,28 @@ final class JobOutput {
             throw new UncheckedIOException(e);
         }
         return last;
+    }
+
+    /**
+     * Follows a job's output attempt by attempt from {@code attempt}: when one is over and the
+     * job runs again, a marker on stderr, then the new attempt's output.
+     */
+    static void followAttempts(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, int attempt,
+                               OutputStream out, OutputStream err) {
+        for (int a = attempt; ; a++) {
+            stream(jobs, jobId, 1, true, a, out, err);
+            if (jobs.getJob(GetJobRequest.newBuilder().setId(jobId).build()).getAttempt() <= a) return;
+            attemptMarker(err, a + 1);
+        }
+    }
+
+    private static void attemptMarker(OutputStream err, int attempt) {
+        try {
+            err.write(("\n── attempt " + attempt + " ──\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            err.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -80,6 +115,7 @@ final class JobOutput {
         out.printf("namespace: %s%n", job.getNamespace());
         if (!job.getSubmittedBy().isEmpty()) out.printf("submitted by: %s%n", job.getSubmittedBy());
         if (!job.getCancelledBy().isEmpty()) out.printf("cancelled by: %s%n", job.getCancelledBy());
+        if (!job.getCancelStatus().isEmpty()) out.printf("cancel:    %s%n", job.getCancelStatus());
         out.printf("provider:  %s%n", job.getProvider());
         out.printf("attempt:   %d%n", job.getAttempt());
         if (!job.getWorkerId().isEmpty()) out.printf("worker:    %s%n", job.getWorkerId());

@@ -9,6 +9,7 @@ import dev.hodei.server.HodeiProperties;
 import dev.hodei.server.PageSize;
 import dev.hodei.server.ProtoTime;
 import dev.hodei.server.UnaryResponse;
+import dev.hodei.workers.AgentCommands;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.CancelJobRequest;
@@ -54,6 +55,8 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
     private static final int LOG_PAGE = 500;
     private static final long FOLLOW_POLL_MS = 1000;
+    // Most agents stop a job and report within a second; the answer says CANCELLED then.
+    private static final java.time.Duration CANCEL_ANSWER_WITHIN = java.time.Duration.ofSeconds(5);
 
     private final JobStore jobs;
     private final JobLogStore logs;
@@ -62,6 +65,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     private final LifecycleRoutes routes;
     private final QueueStanding queue;
     private final WorkerStore workers;
+    private final AgentCommands commands;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
 
     private final TransactionTemplate tx;
@@ -69,7 +73,8 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
 
     public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSubmission submission,
                   LifecycleRoutes routes, WorkerStore workers, QueueStanding queue, TransactionTemplate tx,
-                  HodeiProperties props) {
+                  HodeiProperties props, AgentCommands commands) {
+        this.commands = commands;
         this.tx = tx;
         this.maxBatch = props.jobs().maxBatchSize();
         this.queue = queue;
@@ -149,8 +154,33 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             if (job.workerId() != null) {
                 workers.find(job.workerId()).map(WorkerRecord::resourceId).ifPresent(out::setProviderResourceId);
             }
-            return out.setWaitingReason(queue.waitingReason(job)).build();
+            return withCancelStatus(job, out.setWaitingReason(queue.waitingReason(job))).build();
         });
+    }
+
+    /** The job once terminal, or as it is after {@code withinMs}. */
+    private JobRecord awaitEnd(UUID jobId, JobSignals.Subscription changes, long withinMs) {
+        long deadline = System.currentTimeMillis() + withinMs;
+        while (true) {
+            long version = changes.version();
+            JobRecord now = jobs.find(jobId).orElseThrow();
+            long left = deadline - System.currentTimeMillis();
+            if (now.state().isTerminal() || left <= 0) return now;
+            try {
+                changes.awaitChange(version, Math.min(left, FOLLOW_POLL_MS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return now;
+            }
+        }
+    }
+
+    private Job.Builder withCancelStatus(JobRecord job, Job.Builder out) {
+        if (job.state() != JobState.RUNNING || job.cancelledBy() == null) return out;
+        return out.setCancelStatus(commands.undelivered(job.id(), job.attempt())
+                ? "kept for the agent, which is connected to no control plane: delivered when it reconnects (or the "
+                        + "job is cancelled when its worker is declared lost)"
+                : "sent to the agent, which stops the job and reports");
     }
 
     @Override
@@ -205,8 +235,12 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             if (request.getReason().length() > 500) {
                 throw Status.INVALID_ARGUMENT.withDescription("reason: longer than 500 characters").asRuntimeException();
             }
-            routes.cancelJob(job.id(), request.getReason(), Caller.current().name());
-            return jobs.find(job.id()).orElseThrow().toProto();
+            JobRecord after;
+            try (JobSignals.Subscription changes = signals.subscribe(job.id())) {
+                routes.cancelJob(job.id(), request.getReason(), Caller.current().name());
+                after = awaitEnd(job.id(), changes, CANCEL_ANSWER_WITHIN.toMillis());
+            }
+            return withCancelStatus(after, after.toProto().toBuilder()).build();
         });
     }
 
@@ -219,18 +253,26 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             response.onError(e);
             return;
         }
+        int attempt = request.getAttempt();
+        if (attempt < 0) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription("attempt: must be 0 (every attempt) or more")
+                    .asRuntimeException());
+            return;
+        }
         FlowControl<LogChunk> out = new FlowControl<>((ServerCallStreamObserver<LogChunk>) response);
         followers.execute(() -> out.run(() -> {
             long next = Math.max(1, request.getFromSequence());
             try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
                 while (!out.cancelled()) {
                     long version = changes.version();
-                    // Logs are stored before the result that ends the job, so once the job is seen
-                    // terminal, draining what is stored delivers everything.
-                    boolean ended = !request.getFollow() || jobs.find(jobId).orElseThrow().state().isTerminal();
+                    // Logs are stored before the result that ends the job (or its attempt), so once
+                    // that is seen, draining what is stored delivers everything.
+                    JobRecord now = jobs.find(jobId).orElseThrow();
+                    boolean ended = !request.getFollow() || now.state().isTerminal()
+                            || (attempt > 0 && now.attempt() > attempt);
                     List<LogChunk> chunks;
                     do {
-                        chunks = logs.read(jobId, next, LOG_PAGE);
+                        chunks = logs.read(jobId, next, LOG_PAGE, attempt);
                         for (LogChunk c : chunks) {
                             out.send(c);
                             next = c.getSequence() + 1;

@@ -111,14 +111,16 @@ public class JobLogStore {
                 .addValue("stream", stream).addValue("data", data.toByteArray()).addValue("at", at);
     }
 
-    /** Up to {@code limit} chunks with sequence ≥ {@code fromSeq}, in order. */
-    public List<LogChunk> read(UUID jobId, long fromSeq, int limit) {
+    /** Up to {@code limit} chunks with sequence ≥ {@code fromSeq}, in order; of one attempt unless it is 0. */
+    public List<LogChunk> read(UUID jobId, long fromSeq, int limit, int attempt) {
         return jdbc.query("""
-                SELECT seq, stream, data, at FROM job_logs
-                WHERE job_id = :id AND seq >= :from ORDER BY seq LIMIT :limit""",
-                Map.of("id", jobId, "from", fromSeq, "limit", limit),
+                SELECT seq, attempt, stream, data, at FROM job_logs
+                WHERE job_id = :id AND seq >= :from AND (:attempt = 0 OR attempt = :attempt)
+                ORDER BY seq LIMIT :limit""",
+                Map.of("id", jobId, "from", fromSeq, "limit", limit, "attempt", attempt),
                 (rs, i) -> LogChunk.newBuilder()
                         .setSequence(rs.getLong("seq"))
+                        .setAttempt(rs.getInt("attempt"))
                         .setStream(rs.getInt("stream") == 2 ? LogStream.LOG_STREAM_STDERR : LogStream.LOG_STREAM_STDOUT)
                         .setData(ByteString.copyFrom(rs.getBytes("data")))
                         .setTime(ProtoTime.of(rs.getTimestamp("at").toInstant()))

@@ -3,10 +3,8 @@ package dev.hodei.lifecycle;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobState;
 import dev.hodei.jobs.JobStore;
-import dev.hodei.workers.WorkerGateway;
+import dev.hodei.workers.AgentCommands;
 import dev.hodei.workers.WorkerStore;
-import hodei.v1.CancelRun;
-import hodei.v1.ServerMessage;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -16,12 +14,12 @@ public class JobCancellation {
 
     private final JobStore jobs;
     private final WorkerStore workers;
-    private final WorkerGateway gateway;
+    private final AgentCommands commands;
 
-    public JobCancellation(JobStore jobs, WorkerStore workers, WorkerGateway gateway) {
+    public JobCancellation(JobStore jobs, WorkerStore workers, AgentCommands commands) {
         this.jobs = jobs;
         this.workers = workers;
-        this.gateway = gateway;
+        this.commands = commands;
     }
 
     /** The reason recorded on the job, from the one the caller gave (if any). */
@@ -34,12 +32,14 @@ public class JobCancellation {
         return workers.liveWorkerOf(jobId).orElse(null);
     }
 
-    /** A running job is stopped by its agent, which kills the process tree and reports CANCELLED. */
-    public void tellAgent(UUID jobId, String why) {
+    /**
+     * A running job is stopped by its agent, which kills the process tree and reports CANCELLED.
+     * The cancel is kept for the agent and reaches it on whichever replica holds its stream, or
+     * when it reconnects; null when the job is not running (any more).
+     */
+    public AgentCommands.Delivery tellAgent(UUID jobId, String why) {
         JobRecord job = jobs.find(jobId).orElseThrow();
-        if (job.state() == JobState.RUNNING && job.workerId() != null) {
-            gateway.send(job.workerId(), ServerMessage.newBuilder()
-                    .setCancel(CancelRun.newBuilder().setJobId(jobId.toString()).setReason(why)).build());
-        }
+        if (job.state() != JobState.RUNNING || job.workerId() == null) return null;
+        return commands.cancel(job.workerId(), jobId, job.attempt(), why);
     }
 }

@@ -67,16 +67,21 @@ public class JobDispatch {
             transitions.fail(new AttemptFailure(jobId, attempt, e.getMessage()));
             return Dispatch.SECRETS_UNAVAILABLE;
         }
-        if (!transitions.start(jobId, attempt, workerId)) return Dispatch.NOT_WAITING;
-        workers.markBusy(workerId);
-        boolean sent = gateway.send(workerId, ServerMessage.newBuilder().setRunJob(RunJob.newBuilder()
-                .setJobId(jobId.toString())
-                .setAttempt(attempt)
-                // secrets join the env only on the way to the agent, which masks them in the output
-                .setSpec(job.spec().toBuilder().putAllEnv(secrets))
-                .addAllRedact(secrets.values().stream().filter(v -> v.length() >= MIN_REDACTED).distinct().toList())
-                .setRunTimeoutSeconds(job.runTimeoutSeconds())).build());
-        if (!sent) return Dispatch.STREAM_CLOSED;
+        // RUNNING and the RunJob on the stream as one step for the worker: a cancel decided once the
+        // job is RUNNING is written after the RunJob, never before (the agent would not know the job)
+        Dispatch handed = gateway.exclusively(workerId, () -> {
+            if (!transitions.start(jobId, attempt, workerId)) return Dispatch.NOT_WAITING;
+            workers.markBusy(workerId);
+            boolean sent = gateway.send(workerId, ServerMessage.newBuilder().setRunJob(RunJob.newBuilder()
+                    .setJobId(jobId.toString())
+                    .setAttempt(attempt)
+                    // secrets join the env only on the way to the agent, which masks them in the output
+                    .setSpec(job.spec().toBuilder().putAllEnv(secrets))
+                    .addAllRedact(secrets.values().stream().filter(v -> v.length() >= MIN_REDACTED).distinct().toList())
+                    .setRunTimeoutSeconds(job.runTimeoutSeconds())).build());
+            return sent ? Dispatch.SENT : Dispatch.STREAM_CLOSED;
+        });
+        if (handed != Dispatch.SENT) return handed;
         Timer.builder("hodei_job_start_latency_seconds")
                 .description("From submission to the job being handed to its worker")
                 .publishPercentileHistogram()

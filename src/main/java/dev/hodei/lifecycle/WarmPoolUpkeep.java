@@ -2,6 +2,7 @@ package dev.hodei.lifecycle;
 
 import dev.hodei.capacity.Admission;
 import dev.hodei.capacity.ProviderCapacities;
+import dev.hodei.cluster.Replicas;
 import dev.hodei.jobs.JobStore;
 import dev.hodei.pools.PoolSizing;
 import dev.hodei.pools.WarmPool;
@@ -60,12 +61,14 @@ public class WarmPoolUpkeep {
 
     private final WorkerGateway gateway;
     private final WorkerDestruction destruction;
+    private final Replicas replicas;
     private volatile boolean draining;
 
     public WarmPoolUpkeep(WarmPools pools, WorkerStore workers, BootstrapTokens tokens, JobStore jobs,
                           ProviderCapacities capacities, ControlPlaneIdentity identity, TransactionTemplate tx,
-                          Clock clock, MeterRegistry meters, WorkerGateway gateway, WorkerDestruction destruction) {
+                          Clock clock, MeterRegistry meters, WorkerGateway gateway, WorkerDestruction destruction, Replicas replicas) {
         this.gateway = gateway;
+        this.replicas = replicas;
         this.destruction = destruction;
         this.pools = pools;
         this.workers = workers;
@@ -160,12 +163,18 @@ public class WarmPoolUpkeep {
      * On a clean stop (first thing, while agents' streams are still open), the idle warm workers
      * this control plane holds are destroyed and no more are made: the pool refills within seconds
      * of the next start, and nobody is left waiting for a server that is gone. After a crash they
-     * stay, and reconnect to the server when it is back.
+     * stay, and reconnect to the server when it is back. While other replicas live, nothing is
+     * drained: they keep the pools.
      */
     @EventListener(ContextClosedEvent.class)
     public synchronized void drain() {
         if (draining) return; // once: a second call may find the database gone
         draining = true;
+        if (replicas.othersLive()) {
+            // the pools live on: another replica keeps them, and agents connected here reconnect there
+            log.info("Warm pools left to the other replicas");
+            return;
+        }
         try {
             Set<UUID> here = gateway.connected();
             int drained = 0;

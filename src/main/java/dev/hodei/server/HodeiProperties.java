@@ -20,6 +20,7 @@ public record HodeiProperties(
         @DefaultValue Hawtio hawtio,
         @DefaultValue Http http,
         @DefaultValue Capacity capacity,
+        @DefaultValue Replicas replicas,
         Map<String, Pool> pools) {
 
     public Map<String, Pool> pools() {
@@ -161,6 +162,16 @@ public record HodeiProperties(
             @DefaultValue("1m") Duration failedRegistrationsWindow,
             // How often warm pools are topped up and shrunk (a job taking a warm worker also tops up at once).
             @DefaultValue("1000") long poolIntervalMs) {}
+
+    /**
+     * Several control planes on one database: each registers as a replica and heartbeats every
+     * {@code heartbeatInterval}; one silent for {@code deadAfter} is dead, and its agents are given
+     * {@code hodei.workers.lost-after} from then to reconnect to another. {@code name}: shown to
+     * operators ({@code ""}: host name and process id).
+     */
+    public record Replicas(@DefaultValue("") String name,
+                           @DefaultValue("2s") Duration heartbeatInterval,
+                           @DefaultValue("10s") Duration deadAfter) {}
 
     public record Providers(@DefaultValue Process process, @DefaultValue Docker docker,
                             @DefaultValue Kubernetes kubernetes) {}

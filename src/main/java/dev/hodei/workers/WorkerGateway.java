@@ -20,14 +20,31 @@ public class WorkerGateway {
     private static final Logger log = LoggerFactory.getLogger(WorkerGateway.class);
 
     private final Map<UUID, StreamObserver<ServerMessage>> streams = new ConcurrentHashMap<>();
+    // Per worker (striped): what is written to an agent keeps the order in which it was decided.
+    private final Object[] stripes = new Object[64];
+
+    {
+        for (int i = 0; i < stripes.length; i++) stripes[i] = new Object();
+    }
+
+    /**
+     * Runs {@code work} while no other exclusive work for the worker runs: a job marked RUNNING
+     * and its RunJob written, say, before any cancel decided after that mark is written.
+     */
+    public <T> T exclusively(UUID workerId, java.util.function.Supplier<T> work) {
+        synchronized (stripes[Math.floorMod(workerId.hashCode(), stripes.length)]) {
+            return work.get();
+        }
+    }
 
     public void attach(UUID workerId, StreamObserver<ServerMessage> stream) {
         StreamObserver<ServerMessage> previous = streams.put(workerId, stream);
         if (previous != null && previous != stream) complete(previous);
     }
 
-    public void detach(UUID workerId, StreamObserver<ServerMessage> stream) {
-        streams.remove(workerId, stream);
+    /** Forgets the stream; false when the worker has another stream here by now (or none). */
+    public boolean detach(UUID workerId, StreamObserver<ServerMessage> stream) {
+        return streams.remove(workerId, stream);
     }
 
     /** Sends to the worker's stream; false when the worker has no open stream here. */

@@ -205,11 +205,34 @@ public class WorkerStore {
      * empty if it was already destroyed.
      */
     public Optional<Instant> markDestroyed(UUID workerId, DestroyReason reason) {
+        // its commands end with it
+        jdbc.update("DELETE FROM agent_commands WHERE worker_id = :id", Map.of("id", workerId));
         return jdbc.query("""
-                UPDATE workers SET destroyed_at = now(), destroy_reason = :reason
+                UPDATE workers SET destroyed_at = now(), destroy_reason = :reason, replica_id = NULL
                 WHERE id = :id AND state = 'TERMINATED' AND destroyed_at IS NULL
                 RETURNING terminated_at""", Map.of("id", workerId, "reason", reason.label()),
                 (rs, i) -> rs.getTimestamp(1).toInstant()).stream().findFirst();
+    }
+
+    /** The worker's agent stream is now held by {@code replica}. */
+    public void connectedTo(UUID workerId, UUID replica) {
+        jdbc.update("UPDATE workers SET replica_id = :r WHERE id = :id", Map.of("id", workerId, "r", replica));
+    }
+
+    /** The stream {@code replica} held closed; a stream since opened elsewhere is left alone. */
+    public void disconnectedFrom(UUID workerId, UUID replica) {
+        jdbc.update("UPDATE workers SET replica_id = NULL WHERE id = :id AND replica_id = :r",
+                Map.of("id", workerId, "r", replica));
+    }
+
+    /**
+     * The live workers whose stream a dead replica held: their heartbeat clock starts again, so
+     * their agents have the whole lost-after deadline to reconnect to another replica.
+     */
+    public int graceAfterReplicaLoss(UUID deadReplica) {
+        return jdbc.update("""
+                UPDATE workers SET last_heartbeat_at = now(), replica_id = NULL
+                WHERE replica_id = :r AND destroyed_at IS NULL AND state IN ('READY', 'BUSY')""", Map.of("r", deadReplica));
     }
 
     public void recordError(UUID workerId, String error) {

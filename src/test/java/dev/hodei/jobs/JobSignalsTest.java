@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class JobSignalsTest {
 
-    final JobSignals signals = new JobSignals();
+    final JobSignals signals = new JobSignals(null, null);
     final UUID job = UUID.randomUUID();
 
     @Test

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +14,11 @@ import java.util.Map;
  */
 record AgentConfig(String serverAddress, String workerId, String jobId, String otpToken, boolean ephemeral,
                    String serverCa) {
+
+    /** The addresses to dial, in order: {@code HODEI_SERVER_ADDRESS} split at commas. */
+    List<String> serverAddresses() {
+        return Arrays.stream(serverAddress.split(",")).map(String::strip).filter(a -> !a.isEmpty()).toList();
+    }
 
     static AgentConfig fromEnvironment(Map<String, String> env, InputStream stdin) {
         return new AgentConfig(

@@ -205,7 +205,8 @@ final class AgentSession implements MessageSink {
         // Before registering, the OTP is still unused (the server consumes it in the same
         // statement that accepts it), so it may be presented again; afterwards, the session.
         String session = sessionToken;
-        boolean freshChannel = ++failedAttempts % 3 == 0;
+        // several addresses (replicas): the next one at once; one: a new channel now and then
+        boolean freshChannel = ++failedAttempts % 3 == 0 || config.serverAddresses().size() > 1;
         timers.schedule(() -> {
             if (freshChannel) {
                 // a channel can stay in TRANSIENT_FAILURE after a long outage: start over with a new one

@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
@@ -22,14 +24,24 @@ final class ServerChannel {
 
     private ServerChannel() {}
 
+    /**
+     * Channels to the control plane's addresses in turn ({@code HODEI_SERVER_ADDRESS} may list
+     * several, comma-separated: the replicas, or one load-balanced name): each call gives a
+     * channel to the next, so an agent whose replica went away resumes its session on another.
+     */
     static Supplier<ManagedChannel> factory(AgentConfig config) {
-        String target = config.serverAddress();
+        List<String> targets = config.serverAddresses();
+        if (targets.isEmpty()) throw new IllegalArgumentException("HODEI_SERVER_ADDRESS names no address");
+        AtomicInteger next = new AtomicInteger();
+        Supplier<String> target = () -> targets.get(Math.floorMod(next.getAndIncrement(), targets.size()));
         if (config.serverCa() == null) {
-            if (!isLoopback(target)) {
-                throw new IllegalArgumentException("HODEI_SERVER_ADDRESS " + target + " is beyond loopback but no CA "
-                        + "is given to verify it (HODEI_SERVER_CA_FILE or HODEI_SERVER_CA); refusing plaintext");
+            for (String t : targets) {
+                if (!isLoopback(t)) {
+                    throw new IllegalArgumentException("HODEI_SERVER_ADDRESS " + t + " is beyond loopback but no CA "
+                            + "is given to verify it (HODEI_SERVER_CA_FILE or HODEI_SERVER_CA); refusing plaintext");
+                }
             }
-            return () -> NettyChannelBuilder.forTarget(target).usePlaintext().keepAliveTime(30, TimeUnit.SECONDS).build();
+            return () -> NettyChannelBuilder.forTarget(target.get()).usePlaintext().keepAliveTime(30, TimeUnit.SECONDS).build();
         }
         SslContext ssl;
         try {
@@ -39,7 +51,7 @@ final class ServerChannel {
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("the server CA is not a PEM certificate (" + e.getMessage() + ")");
         }
-        return () -> NettyChannelBuilder.forTarget(target).sslContext(ssl).keepAliveTime(30, TimeUnit.SECONDS).build();
+        return () -> NettyChannelBuilder.forTarget(target.get()).sslContext(ssl).keepAliveTime(30, TimeUnit.SECONDS).build();
     }
 
     /** The TLS failure behind a failed call, if that is what it was: a wrong CA is not fixed by retrying. */

@@ -50,11 +50,16 @@ public class KubernetesWorkersConfig {
     }
 
     /** A missing or unusable address stops the start-up with the reason, rather than a job later. */
-    static void checkServerAddress(String address) {
-        if (address == null || address.isBlank()) {
+    static void checkServerAddress(String addresses) {
+        if (addresses == null || addresses.isBlank()) {
             throw new IllegalStateException("hodei.providers.kubernetes.server-address is not set: pods need the "
                     + "address of this control plane as they can reach it (e.g. hodei.hodei-system.svc:50051)");
         }
+        // several, comma-separated: replicas an agent tries in turn
+        for (String address : addresses.split(",")) checkOneAddress(address.strip());
+    }
+
+    private static void checkOneAddress(String address) {
         int colon = address.lastIndexOf(':');
         String host = colon > 0 ? address.substring(0, colon) : "";
         String port = colon > 0 ? address.substring(colon + 1) : "";

@@ -1,0 +1,33 @@
+package dev.hodei.cluster;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.springframework.stereotype.Component;
+
+/**
+ * Connections held for as long as the replica lives (a LISTEN, an advisory lock), opened beside
+ * the pool so they never take one of its slots: same URL and credentials.
+ */
+@Component
+public class DedicatedConnections {
+
+    private final DataSource dataSource;
+
+    public DedicatedConnections(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public Connection open() throws SQLException {
+        Connection c;
+        if (dataSource instanceof HikariDataSource h && h.getJdbcUrl() != null) {
+            c = DriverManager.getConnection(h.getJdbcUrl(), h.getUsername(), h.getPassword());
+        } else {
+            c = dataSource.unwrap(DataSource.class).getConnection();
+        }
+        c.setAutoCommit(true);
+        return c;
+    }
+}

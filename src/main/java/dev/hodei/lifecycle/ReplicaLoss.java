@@ -1,0 +1,31 @@
+package dev.hodei.lifecycle;
+
+import dev.hodei.cluster.Replicas;
+import dev.hodei.workers.WorkerStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Route {@code replica-heartbeat}: a replica stopped heartbeating. Its agents are alive and
+ * reconnecting to the others, so its workers are not lost yet: their heartbeat clock starts again
+ * and {@code hodei.workers.lost-after} counts from now. Those that do not come back are reaped as
+ * any silent worker, by whichever replica leads the GC.
+ */
+@Component
+public class ReplicaLoss {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicaLoss.class);
+
+    private final WorkerStore workers;
+
+    public ReplicaLoss(WorkerStore workers) {
+        this.workers = workers;
+    }
+
+    public void handOver(Replicas.Replica dead) {
+        int n = workers.graceAfterReplicaLoss(dead.id());
+        log.warn("Replica {} ({}) stopped heartbeating at {}; {} of its worker(s) may reconnect to another replica",
+                dead.name(), dead.grpcAddress(), dead.heartbeatAt(), n);
+    }
+}
