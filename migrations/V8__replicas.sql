@@ -12,6 +12,11 @@ CREATE TABLE replicas (
 );
 CREATE INDEX replicas_live ON replicas (heartbeat_at) WHERE stopped_at IS NULL AND noticed_dead_at IS NULL;
 
+-- The replica that claimed the job's current attempt: a dead replica's claims that never reached
+-- a provider are released (ASSIGNED → PENDING, the attempt not counted).
+ALTER TABLE jobs ADD COLUMN claimed_by uuid;
+CREATE INDEX jobs_claimed_by ON jobs (claimed_by) WHERE state = 'ASSIGNED';
+
 -- The replica that holds the worker's agent stream (NULL: connected nowhere).
 ALTER TABLE workers ADD COLUMN replica_id uuid;
 CREATE INDEX workers_on_replica ON workers (replica_id) WHERE replica_id IS NOT NULL;

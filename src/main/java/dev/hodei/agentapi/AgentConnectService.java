@@ -4,7 +4,6 @@ import dev.hodei.cluster.Replicas;
 import dev.hodei.jobs.JobLogStore;
 import dev.hodei.routes.LifecycleRoutes;
 import dev.hodei.server.HodeiProperties;
-import dev.hodei.workers.AgentCommands;
 import dev.hodei.workers.AuthEvents;
 import dev.hodei.workers.FailedRegistrations;
 import dev.hodei.workers.JitRegistration;
@@ -52,7 +51,6 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
     private final FailedRegistrations failures;
     private final AuthEvents events;
     private final Replicas replicas;
-    private final AgentCommands commands;
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "agent-register-timeout");
         t.setDaemon(true);
@@ -61,10 +59,8 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
 
     public AgentConnectService(JitRegistration registration, WorkerStore workers, WorkerGateway gateway,
                                LifecycleRoutes routes, HodeiProperties props, JobLogStore logs,
-                               FailedRegistrations failures, AuthEvents events, Replicas replicas,
-                               AgentCommands commands) {
+                               FailedRegistrations failures, AuthEvents events, Replicas replicas) {
         this.replicas = replicas;
-        this.commands = commands;
         this.logs = logs;
         this.failures = failures;
         this.events = events;
@@ -199,12 +195,14 @@ public class AgentConnectService extends WorkerAgentServiceGrpc.WorkerAgentServi
             if (!accepted.resumed()) {
                 routes.workerRegistered(id, accepted.jobId());
             } else {
-                commands.resend(id); // a cancel asked while it was away, or lost with its old stream
+                // the job and any cancel it may have missed, again (route worker-resumed)
+                routes.workerResumed(id, accepted.jobId());
             }
         }
 
         @Override
         public void onError(Throwable t) {
+            log.debug("Stream of worker {} from {} ended: {}", workerId, peer, Status.fromThrowable(t));
             closed();
         }
 

@@ -84,7 +84,7 @@ public class AdvisoryLockClusterService extends AbstractCamelClusterService<Advi
         private synchronized void check() {
             try {
                 if (holding == null) {
-                    Connection c = connections.open();
+                    Connection c = connections.open("hodei " + replicaName + " " + getNamespace());
                     if (tryLock(c)) {
                         holding = c;
                         log.info("Replica {} leads {}", replicaName, getNamespace());

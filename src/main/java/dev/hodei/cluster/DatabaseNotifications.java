@@ -66,7 +66,7 @@ public class DatabaseNotifications {
     private void run() {
         long backoff = 200;
         while (running) {
-            try (Connection c = connections.open()) {
+            try (Connection c = connections.open("hodei notifications")) {
                 try (Statement s = c.createStatement()) {
                     for (String channel : listeners.keySet()) s.execute("LISTEN " + channel);
                 }

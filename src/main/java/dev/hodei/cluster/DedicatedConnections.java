@@ -20,7 +20,8 @@ public class DedicatedConnections {
         this.dataSource = dataSource;
     }
 
-    public Connection open() throws SQLException {
+    /** A connection named {@code name} in pg_stat_activity (which replica holds a lock, listens). */
+    public Connection open(String name) throws SQLException {
         Connection c;
         if (dataSource instanceof HikariDataSource h && h.getJdbcUrl() != null) {
             c = DriverManager.getConnection(h.getJdbcUrl(), h.getUsername(), h.getPassword());
@@ -28,6 +29,10 @@ public class DedicatedConnections {
             c = dataSource.unwrap(DataSource.class).getConnection();
         }
         c.setAutoCommit(true);
+        try (var s = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
+            s.setString(1, name.length() > 63 ? name.substring(0, 63) : name);
+            s.execute();
+        }
         return c;
     }
 }

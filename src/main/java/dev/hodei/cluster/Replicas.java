@@ -1,5 +1,6 @@
 package dev.hodei.cluster;
 
+import dev.hodei.server.GrpcEndpoint;
 import dev.hodei.server.HodeiProperties;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * This control plane among the others on the same database: registered at start, heartbeating
+ * This control plane among the others on the same database: registered by its first heartbeat
  * (route {@code replica-heartbeat}), marked stopped on a clean stop. A replica whose heartbeat is
  * older than {@code hodei.replicas.dead-after} is dead; the first live replica to see it says so,
  * once ({@link #noticeDead()}).
@@ -34,12 +35,17 @@ public class Replicas {
     private final String name;
     private volatile String grpcAddress = "";
     private volatile boolean othersKnownLive;
+    private volatile boolean stopping;
 
-    public Replicas(NamedParameterJdbcTemplate jdbc, HodeiProperties props) {
+    private final GrpcEndpoint grpc;
+
+    public Replicas(NamedParameterJdbcTemplate jdbc, HodeiProperties props, GrpcEndpoint grpc) {
         this.jdbc = jdbc;
+        this.grpc = grpc;
         this.settings = props.replicas();
         this.name = settings.name().isBlank() ? defaultName() : settings.name();
-        insert();
+        // the row is written by the first heartbeat, once the replica runs: a replica still starting
+        // is not one the others could take for dead
     }
 
     private static String defaultName() {
@@ -60,12 +66,6 @@ public class Replicas {
         return name;
     }
 
-    /** Where this replica's gRPC port is, as shown to operators (recorded once it is bound). */
-    public void listening(String address) {
-        grpcAddress = address;
-        jdbc.update("UPDATE replicas SET grpc_address = :a WHERE id = :id", Map.of("a", address, "id", id));
-    }
-
     private void insert() {
         jdbc.update("""
                 INSERT INTO replicas (id, name, grpc_address) VALUES (:id, :name, :a)
@@ -75,6 +75,15 @@ public class Replicas {
 
     /** Step of route {@code replica-heartbeat}. A replica others took for dead comes back as live. */
     public void heartbeat() {
+        if (stopping) return; // a last tick during the stop must not bring the row back
+        if (grpcAddress.isEmpty()) {
+            try {
+                grpcAddress = grpc.loopbackAddress();
+                jdbc.update("UPDATE replicas SET grpc_address = :a WHERE id = :id", Map.of("a", grpcAddress, "id", id));
+            } catch (IllegalStateException notYet) {
+                // the port is not bound yet
+            }
+        }
         int n = jdbc.update("""
                 UPDATE replicas SET heartbeat_at = now(), noticed_dead_at = NULL
                 WHERE id = :id AND stopped_at IS NULL""", Map.of("id", id));
@@ -121,6 +130,7 @@ public class Replicas {
 
     @EventListener(ContextClosedEvent.class)
     public void stopped() {
+        stopping = true;
         try {
             jdbc.update("UPDATE replicas SET stopped_at = now() WHERE id = :id", Map.of("id", id));
         } catch (RuntimeException e) {

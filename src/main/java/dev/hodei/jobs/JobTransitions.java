@@ -10,6 +10,7 @@ import static dev.hodei.jobs.JobState.RUNNING;
 import java.sql.Types;
 import java.util.EnumSet;
 import java.util.List;
+import dev.hodei.cluster.Replicas;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -36,6 +37,8 @@ public class JobTransitions {
     }
 
     private static final Edge CLAIM = new Edge(EnumSet.of(PENDING), ASSIGNED);
+    // checked against the state machine like every edge; the SQL of releaseClaimsOf is this move
+    private static final Edge RELEASE_CLAIM = new Edge(EnumSet.of(ASSIGNED), PENDING);
     private static final Edge START_PROVISIONING = new Edge(EnumSet.of(ASSIGNED), PROVISIONING);
     private static final Edge START = new Edge(EnumSet.of(PROVISIONING), RUNNING);
     private static final Edge RETRY = new Edge(JobState.STARTED_OR_RUNNING, PENDING);
@@ -54,9 +57,12 @@ public class JobTransitions {
     private final NamedParameterJdbcTemplate jdbc;
     private final ApplicationEventPublisher publisher;
 
-    public JobTransitions(NamedParameterJdbcTemplate jdbc, ApplicationEventPublisher publisher) {
+    private final Replicas replicas;
+
+    public JobTransitions(NamedParameterJdbcTemplate jdbc, ApplicationEventPublisher publisher, Replicas replicas) {
         this.jdbc = jdbc;
         this.publisher = publisher;
+        this.replicas = replicas;
     }
 
     /**
@@ -68,16 +74,38 @@ public class JobTransitions {
         if (ids.isEmpty()) return List.of();
         List<JobRecord> claimed = jdbc.query("""
                 WITH claimed AS (
-                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, agent_chunks = 0, updated_at = now()
+                    UPDATE jobs SET state = 'ASSIGNED', attempt = attempt + 1, agent_chunks = 0, updated_at = now(),
+                        claimed_by = :replica
                     WHERE id IN (SELECT id FROM jobs WHERE id IN (:ids) AND state = 'PENDING' FOR UPDATE SKIP LOCKED)
                     RETURNING *),
                 ev AS (
                     INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
                     SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM claimed)
                 SELECT * FROM claimed ORDER BY priority DESC, created_at""",
-                Map.of("ids", ids), JobRecord::map);
+                Map.of("ids", ids, "replica", replicas.id()), JobRecord::map);
         claimed.forEach(j -> publisher.publishEvent(new JobTransitioned(j, PENDING)));
         return claimed;
+    }
+
+    /**
+     * ASSIGNED → PENDING for the jobs a dead replica claimed and never handed to a provider: the
+     * attempt never began, so it is not counted ({@code RELEASE_CLAIM}); the job is claimed again
+     * at once, elsewhere.
+     */
+    public List<JobRecord> releaseClaimsOf(UUID deadReplica, String replicaName) {
+        List<JobRecord> released = jdbc.query("""
+                WITH released AS (
+                    UPDATE jobs SET state = 'PENDING', attempt = attempt - 1, claimed_by = NULL, updated_at = now()
+                    WHERE id IN (SELECT id FROM jobs WHERE state = 'ASSIGNED' AND claimed_by = :replica FOR UPDATE SKIP LOCKED)
+                    RETURNING *),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
+                    SELECT id, 'ASSIGNED', 'PENDING', attempt + 1, :why FROM released)
+                SELECT * FROM released""",
+                Map.of("replica", deadReplica, "why", "claim released: replica " + replicaName
+                        + " died before starting a worker"), JobRecord::map);
+        released.forEach(j -> publisher.publishEvent(new JobTransitioned(j, ASSIGNED)));
+        return released;
     }
 
     /** ASSIGNED → PROVISIONING: a worker is being made for this attempt. */

@@ -72,20 +72,48 @@ public class JobDispatch {
         Dispatch handed = gateway.exclusively(workerId, () -> {
             if (!transitions.start(jobId, attempt, workerId)) return Dispatch.NOT_WAITING;
             workers.markBusy(workerId);
-            boolean sent = gateway.send(workerId, ServerMessage.newBuilder().setRunJob(RunJob.newBuilder()
-                    .setJobId(jobId.toString())
-                    .setAttempt(attempt)
-                    // secrets join the env only on the way to the agent, which masks them in the output
-                    .setSpec(job.spec().toBuilder().putAllEnv(secrets))
-                    .addAllRedact(secrets.values().stream().filter(v -> v.length() >= MIN_REDACTED).distinct().toList())
-                    .setRunTimeoutSeconds(job.runTimeoutSeconds())).build());
-            return sent ? Dispatch.SENT : Dispatch.STREAM_CLOSED;
+            return gateway.send(workerId, runJob(job, attempt, secrets)) ? Dispatch.SENT : Dispatch.STREAM_CLOSED;
         });
         if (handed != Dispatch.SENT) return handed;
+        startLatency(job);
+        return Dispatch.SENT;
+    }
+
+    /**
+     * Route {@code worker-resumed}: the agent of a RUNNING job came back on its session, here. The
+     * job is written to it again: an agent that has it ignores the repeat; one whose RunJob was
+     * lost with its old stream (a replica died between RUNNING and the write) runs it now.
+     */
+    public boolean redeliver(UUID workerId, UUID jobId) {
+        JobRecord job = jobs.find(jobId).orElse(null);
+        Integer attempt = workers.find(workerId).map(WorkerRecord::jobAttempt).orElse(null);
+        if (job == null || job.state() != JobState.RUNNING || !workerId.equals(job.workerId()) || attempt == null
+                || attempt != job.attempt()) {
+            return false;
+        }
+        Map<String, String> secrets;
+        try {
+            secrets = cipher.open(job.secretEnv(), SecretCipher.forJob(jobId));
+        } catch (SecretCipher.SecretUnavailable e) {
+            return false; // it was opened for the first hand-over; an agent without it is reaped as lost
+        }
+        return gateway.exclusively(workerId, () -> gateway.send(workerId, runJob(job, attempt, secrets)));
+    }
+
+    private static ServerMessage runJob(JobRecord job, int attempt, Map<String, String> secrets) {
+        return ServerMessage.newBuilder().setRunJob(RunJob.newBuilder()
+                .setJobId(job.id().toString())
+                .setAttempt(attempt)
+                // secrets join the env only on the way to the agent, which masks them in the output
+                .setSpec(job.spec().toBuilder().putAllEnv(secrets))
+                .addAllRedact(secrets.values().stream().filter(v -> v.length() >= MIN_REDACTED).distinct().toList())
+                .setRunTimeoutSeconds(job.runTimeoutSeconds())).build();
+    }
+
+    private void startLatency(JobRecord job) {
         Timer.builder("hodei_job_start_latency_seconds")
                 .description("From submission to the job being handed to its worker")
                 .publishPercentileHistogram()
                 .register(meters).record(Duration.between(job.createdAt(), Instant.now()));
-        return Dispatch.SENT;
     }
 }

@@ -40,6 +40,11 @@ public class LifecycleRoutes {
         camel.asyncRequestBodyAndHeaders("direct:worker-registered", null, Map.of("workerId", workerId, "jobId", jobId));
     }
 
+    /** Route {@code worker-resumed}; returns once what the agent may have missed is written to it. */
+    public void workerResumed(UUID workerId, UUID jobId) {
+        camel.sendBodyAndHeaders("direct:worker-resumed", null, Map.of("workerId", workerId, "jobId", jobId));
+    }
+
     /** Route {@code job-logs}; returns once the batch is stored. */
     public void jobLogs(UUID workerId, LogBatch batch) {
         camel.sendBodyAndHeaders("direct:job-logs", batch, Map.of("workerId", workerId));

@@ -70,6 +70,6 @@ class JobStateMachineTest {
     @Test
     void theIntentsOfJobTransitionsAreAllLegal() {
         // its edges are checked when the class loads: loading it is the test
-        assertThat(new JobTransitions(null, null)).isNotNull();
+        assertThat(new JobTransitions(null, null, null)).isNotNull();
     }
 }

@@ -34,7 +34,22 @@ public final class ServerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             this.grpcPort = s.getLocalPort();
         }
-        this.extraArgs = extraArgs;
+        this.extraArgs = new ArrayList<>(extraArgs);
+    }
+
+    /**
+     * Replicas of one control plane on the database {@code shared} names: each one's local agents
+     * are given every replica's address, so they resume on another when theirs is lost.
+     */
+    public static List<ServerProcess> replicas(int n, List<String> shared) throws IOException {
+        List<ServerProcess> replicas = new ArrayList<>();
+        for (int i = 0; i < n; i++) replicas.add(new ServerProcess(shared));
+        String addresses = String.join(",", replicas.stream().map(r -> "127.0.0.1:" + r.grpcPort()).toList());
+        for (int i = 0; i < n; i++) {
+            replicas.get(i).extraArgs.add("--hodei.providers.process.server-address=" + addresses);
+            replicas.get(i).extraArgs.add("--hodei.replicas.name=replica-" + (char) ('a' + i));
+        }
+        return replicas;
     }
 
     public int grpcPort() {
@@ -116,8 +131,17 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Processes naming the home, or working in it (the agents its servers started: their workspaces). */
     private static java.util.List<ProcessHandle> leftOn(Path home) {
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(home.toString()))
-                .toList();
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(home.toString())
+                || workingIn(p, home)).toList();
+    }
+
+    private static boolean workingIn(ProcessHandle p, Path home) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).startsWith(home);
+        } catch (IOException | RuntimeException e) {
+            return false; // gone, or not ours to read
+        }
     }
 }

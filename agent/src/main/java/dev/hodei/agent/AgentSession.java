@@ -66,6 +66,7 @@ final class AgentSession implements MessageSink {
     private boolean heartbeating;
     private long disconnectedAt;
     private long backoffMs;
+    private volatile boolean reconnectPending;
 
     AgentSession(AgentConfig config, Supplier<ManagedChannel> channels) {
         this.config = config;
@@ -201,7 +202,12 @@ final class AgentSession implements MessageSink {
             log("could not reach the control plane within " + window + " ms; giving up");
             return false;
         }
-        log("connection lost (" + status.getCode() + "); reconnecting in " + backoffMs + " ms");
+        if (reconnectPending) return true; // one reconnect at a time: a second would close the first's channel
+        reconnectPending = true;
+        log("connection to " + channel.authority() + " lost (" + status.getCode()
+                + (status.getDescription() == null ? "" : ": " + status.getDescription())
+                + (status.getCause() == null ? "" : ", " + status.getCause()) + "); reconnecting in "
+                + backoffMs + " ms");
         // Before registering, the OTP is still unused (the server consumes it in the same
         // statement that accepts it), so it may be presented again; afterwards, the session.
         String session = sessionToken;
@@ -215,6 +221,7 @@ final class AgentSession implements MessageSink {
                 old.shutdownNow();
             }
             channel.resetConnectBackoff();
+            reconnectPending = false;
             connect(session == null ? Register.newBuilder().setOtpToken(config.otpToken())
                     : Register.newBuilder().setSessionToken(session));
         }, backoffMs, TimeUnit.MILLISECONDS);
