@@ -32,7 +32,7 @@ public class LocalAdminToken {
         if (existing != null && tokens.authenticate(existing).filter(t -> t.role() == Role.ADMIN).isPresent()) {
             this.secret = existing;
         } else {
-            String name = name(props.home());
+            String name = name(props.home(), props.replicas().name());
             tokens.delete(name); // its file is gone or stale: nobody can use it any more
             this.secret = tokens.create(name, Role.ADMIN, Set.of(Caller.ALL_NAMESPACES), null, "hodei server")
                     .orElseThrow().secret();
@@ -45,15 +45,19 @@ public class LocalAdminToken {
         return secret;
     }
 
-    /** One per home and host, so control planes sharing a database each keep their own. */
-    static String name(Path home) {
+    /**
+     * One per home, host and configured replica name, so control planes sharing a database each
+     * keep their own — also replicas in containers, which share the host's name and one home path.
+     */
+    static String name(Path home, String replica) {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "localhost";
         }
-        return "local-admin-" + ApiTokens.hash(host + ":" + home.toAbsolutePath().normalize()).substring(0, 8);
+        String where = host + ":" + home.toAbsolutePath().normalize() + (replica.isBlank() ? "" : ":" + replica);
+        return "local-admin-" + ApiTokens.hash(where).substring(0, 8);
     }
 
     private static String read(Path file) {

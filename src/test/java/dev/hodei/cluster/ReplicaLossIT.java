@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplicaLossIT {
 
-    static final int JOBS = Integer.getInteger("hodei.replica-loss.jobs", 24);
+    static final int JOBS = Integer.getInteger("hodei.replica-loss.jobs", 15);
 
     EmbeddedPostgres pg;
     List<ServerProcess> replicas = new ArrayList<>();

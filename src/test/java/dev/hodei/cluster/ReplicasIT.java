@@ -21,15 +21,22 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two control planes on one PostgreSQL: a cancel through the replica that does not hold the
  * agent's stream reaches the agent; a replica killed mid-job loses nothing and runs nothing twice
- * (its agent resumes on the other); the singleton duties move to the survivor.
+ * (its agent resumes on the other); the singleton duties move to the survivor. One pair of
+ * replicas for both tests (starting them is most of the time): the kill comes last.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
 
     EmbeddedPostgres pg;
@@ -37,7 +44,7 @@ class ReplicasIT {
     ServerProcess a;
     ServerProcess b;
 
-    @BeforeEach
+    @BeforeAll
     void twoReplicas() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -56,7 +63,7 @@ class ReplicasIT {
         b = replicas.get(1).start();
     }
 
-    @AfterEach
+    @AfterAll
     void stop() throws Exception {
         for (ServerProcess r : replicas) r.close();
         if (pg != null) pg.close();
@@ -96,6 +103,7 @@ class ReplicasIT {
     }
 
     @Test
+    @Order(1)
     void aCancelThroughEitherReplicaReachesTheAgentWhereverItIsConnected() throws Exception {
         try (TestClient clientA = new TestClient(a.grpcPort()); TestClient clientB = new TestClient(b.grpcPort())) {
             List<Double> answeredIn = new ArrayList<>();
@@ -128,6 +136,7 @@ class ReplicasIT {
     }
 
     @Test
+    @Order(2)
     void aReplicaKilledMidJobLosesNothingAndRunsNothingTwice() throws Exception {
         try (TestClient clientA = new TestClient(a.grpcPort()); TestClient clientB = new TestClient(b.grpcPort())) {
             await("replica-a leads the singleton duties").atMost(Duration.ofSeconds(30))

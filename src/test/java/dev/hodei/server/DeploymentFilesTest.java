@@ -16,7 +16,10 @@ class DeploymentFilesTest {
         List<String> cli = compose();
         List<String> cmd = new java.util.ArrayList<>(cli);
         cmd.addAll(List.of("-f", "docker-compose.yml", "config", "-q"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // required (the replicas must share it); compose refuses to render the file without it
+        pb.environment().put("HODEI_SECRETS_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

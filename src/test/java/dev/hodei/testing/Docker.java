@@ -35,12 +35,17 @@ public final class Docker {
 
     /** Runs {@code docker args…} and returns stdout; throws if it fails. */
     public static String run(String... args) {
+        return run(60, args);
+    }
+
+    /** The same, allowing {@code seconds} (an image build). */
+    public static String run(int seconds, String... args) {
         List<String> cmd = new ArrayList<>(List.of("docker"));
         cmd.addAll(Arrays.asList(args));
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            if (!p.waitFor(seconds, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
             }
             return out.strip();
