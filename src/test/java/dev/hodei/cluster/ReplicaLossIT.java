@@ -4,27 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ServerProcess;
+import dev.hodei.testing.SharedDatabase;
 import dev.hodei.testing.TestClient;
 import hodei.v1.Job;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three replicas on one PostgreSQL, jobs of 1–3 s submitted through all three; one replica
+ * Three replicas on one PostgreSQL, jobs of 1–5 s submitted through all three; one replica
  * SIGKILLed mid-run, later a second stopped cleanly: every job SUCCEEDED once (attempt 1, its
  * output once, whole, in order) and nothing is left. {@code -Dhodei.replica-loss.jobs=200} makes
  * it the benchmark of docs/benchmarks.md (the figures are printed).
@@ -33,17 +30,17 @@ class ReplicaLossIT {
 
     static final int JOBS = Integer.getInteger("hodei.replica-loss.jobs", 15);
 
-    EmbeddedPostgres pg;
+    SharedDatabase db;
     List<ServerProcess> replicas = new ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
         for (ServerProcess r : replicas) r.close();
-        if (pg != null) pg.close();
+        if (db != null) db.close();
     }
 
     long count(String sql) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement();
+        try (Connection c = db.connect(); var s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -51,7 +48,7 @@ class ReplicaLossIT {
     }
 
     Instant instant(String sql) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement();
+        try (Connection c = db.connect(); var s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             Timestamp t = rs.getTimestamp(1);
@@ -61,18 +58,8 @@ class ReplicaLossIT {
 
     @Test
     void oneReplicaKilledAndAnotherStoppedMidRunEveryJobRunsOnce() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        pg = EmbeddedPostgres.builder().setPort(port).start();
-        replicas = ServerProcess.replicas(3, List.of(
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "--spring.datasource.username=postgres",
-                "--hodei.secrets.key=" + Base64.getEncoder().encodeToString(key),
-                "--hodei.workers.gc-interval-ms=2000"));
+        db = new SharedDatabase();
+        replicas = ServerProcess.replicas(3, db.serverArgs("--hodei.workers.gc-interval-ms=2000"));
         for (ServerProcess r : replicas) r.start();
         ServerProcess a = replicas.get(0);
         ServerProcess b = replicas.get(1);
@@ -82,7 +69,7 @@ class ReplicaLossIT {
             for (ServerProcess r : replicas) clients.add(new TestClient(r.grpcPort()));
             List<Job> jobs = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
-                int seconds = 1 + i % 3;
+                int seconds = 1 + i % 5;
                 jobs.add(clients.get(i % 3).submit("echo start-" + i + "; sleep " + seconds + "; echo end-" + i));
             }
             TestClient survivor = clients.get(2);
@@ -108,7 +95,7 @@ class ReplicaLossIT {
                         .as("job %d's output, once and in order", i).isEqualTo("start-" + i + "\nend-" + i + "\n");
                 Instant first = at(chunks.get(0));
                 Instant last = at(chunks.get(chunks.size() - 1));
-                longestPause = Math.max(longestPause, Duration.between(first, last).toMillis() / 1000.0 - (1 + i % 3));
+                longestPause = Math.max(longestPause, Duration.between(first, last).toMillis() / 1000.0 - (1 + i % 5));
             }
             await("every worker destroyed").atMost(Duration.ofSeconds(60))
                     .until(() -> count("SELECT count(*) FROM workers WHERE destroyed_at IS NULL") == 0);

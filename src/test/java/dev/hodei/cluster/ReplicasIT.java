@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ServerProcess;
+import dev.hodei.testing.SharedDatabase;
 import dev.hodei.testing.TestClient;
 import hodei.v1.CancelJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import hodei.v1.StreamLogsRequest;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -33,31 +30,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two control planes on one PostgreSQL: a cancel through the replica that does not hold the
  * agent's stream reaches the agent; a replica killed mid-job loses nothing and runs nothing twice
  * (its agent resumes on the other); the singleton duties move to the survivor. One pair of
- * replicas for both tests (starting them is most of the time): the kill comes last.
+ * replicas for all tests (starting them is most of the time), in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
 
-    EmbeddedPostgres pg;
+    SharedDatabase db;
     List<ServerProcess> replicas = new ArrayList<>();
     ServerProcess a;
     ServerProcess b;
 
     @BeforeAll
     void twoReplicas() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        pg = EmbeddedPostgres.builder().setPort(port).start();
-        replicas = ServerProcess.replicas(2, List.of(
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "--spring.datasource.username=postgres",
-                "--hodei.secrets.key=" + Base64.getEncoder().encodeToString(key),
-                "--hodei.workers.gc-interval-ms=2000",
+        db = new SharedDatabase();
+        replicas = ServerProcess.replicas(2, db.serverArgs("--hodei.workers.gc-interval-ms=2000",
                 "--logging.level.dev.hodei.agentapi=DEBUG"));
         a = replicas.get(0).start();
         b = replicas.get(1).start();
@@ -66,12 +53,12 @@ class ReplicasIT {
     @AfterAll
     void stop() throws Exception {
         for (ServerProcess r : replicas) r.close();
-        if (pg != null) pg.close();
+        if (db != null) db.close();
     }
 
     /** The replica holding the worker's agent stream, as the database records it. */
     String streamHolder(String workerId) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection();
+        try (Connection c = db.connect();
              var s = c.prepareStatement("SELECT r.name FROM workers w JOIN replicas r ON r.id = w.replica_id WHERE w.id = ?")) {
             s.setObject(1, UUID.fromString(workerId));
             try (ResultSet rs = s.executeQuery()) {
@@ -89,7 +76,7 @@ class ReplicasIT {
 
     /** Who holds the singleton duties' advisory lock, as PostgreSQL says (the sessions are named). */
     List<String> lockHolders() throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement();
+        try (Connection c = db.connect(); var s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a "
                      + "ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted")) {
             List<String> holders = new ArrayList<>();
@@ -132,6 +119,31 @@ class ReplicasIT {
             List<Double> sorted = answeredIn.stream().sorted().toList();
             System.out.printf("cancel across replicas: %d cancels, answered CANCELLED in median %.3f s, max %.3f s%n",
                     sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void aCancelForAnAgentConnectedNowhereIsKeptUntilItReconnects() throws Exception {
+        a.start(); // replica-a back after the previous test killed it: agents dial it first again
+        try (TestClient clientA = new TestClient(a.grpcPort()); TestClient clientB = new TestClient(b.grpcPort())) {
+            Job job = clientA.submit("echo started; sleep 1300");
+            await("running on an agent connected to replica-a").atMost(Duration.ofSeconds(60)).until(() ->
+                    clientB.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING
+                            && stored(clientB, job.getId()).contains("started")
+                            && "replica-a".equals(streamHolder(clientB.get(job.getId()).getWorkerId())));
+            a.freeze(); // replica-a hangs: it holds the agent's stream but delivers nothing
+
+            Job answer = clientB.jobs().cancelJob(CancelJobRequest.newBuilder().setId(job.getId()).build());
+            assertThat(answer.getState()).as("not delivered yet: still running").isEqualTo(JobState.JOB_STATE_RUNNING);
+            assertThat(answer.getCancelStatus()).startsWith("kept for the agent");
+            assertThat(clientB.get(job.getId()).getCancelStatus()).startsWith("kept for the agent");
+
+            a.kill(); // the agent's stream breaks; it resumes on replica-b, which writes the kept cancel
+            Job done = clientB.awaitEnd(job.getId());
+            assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+            assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep 1300")))
+                    .as("the job's process tree is gone").isEmpty();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.ServerProcess;
+import dev.hodei.testing.SharedDatabase;
 import dev.hodei.testing.TestClient;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.CreateTemplateRequest;
@@ -14,13 +15,9 @@ import hodei.v1.ListRunsRequest;
 import hodei.v1.Parameter;
 import hodei.v1.SetScheduleEnabledRequest;
 import hodei.v1.TemplateDefinition;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -140,26 +137,22 @@ class ScheduleFailoverIT {
 
     @Test
     void twoControlPlanesOnOneDatabaseCreateOneRunPerFire() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        try (SharedDatabase db = new SharedDatabase()) {
+            // replicas: each one's agents may resume on the other
+            List<ServerProcess> replicas = ServerProcess.replicas(2, db.serverArgs(
+                    "--hodei.schedules.sync-interval-ms=1000",
+                    "--logging.level.dev.hodei.schedules=DEBUG",
+                    "--hodei.workers.gc-interval-ms=2000",
+                    "--hodei.workers.start-deadline=15s"));
+            try (ServerProcess a = replicas.get(0).start();
+                 ServerProcess b = replicas.get(1).start()) {
+                twoServers(a, b);
+            }
         }
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        List<String> shared = List.of(
-                "--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                "--spring.datasource.username=postgres",
-                "--hodei.secrets.key=" + Base64.getEncoder().encodeToString(key),
-                "--hodei.schedules.sync-interval-ms=1000",
-                "--logging.level.dev.hodei.schedules=DEBUG",
-                "--hodei.workers.gc-interval-ms=2000",
-                "--hodei.workers.start-deadline=15s");
-        // replicas: each one's agents may resume on the other
-        List<ServerProcess> replicas = ServerProcess.replicas(2, shared);
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setPort(port).start();
-             ServerProcess a = replicas.get(0).start();
-             ServerProcess b = replicas.get(1).start();
-             TestClient clientA = new TestClient(a.grpcPort());
+    }
+
+    private void twoServers(ServerProcess a, ServerProcess b) throws Exception {
+        try (TestClient clientA = new TestClient(a.grpcPort());
              TestClient clientB = new TestClient(b.grpcPort())) {
             createTemplate(clientA);
             String id = everySecond(clientA, "on-two-servers", "fire-once");

@@ -111,6 +111,12 @@ public final class ServerProcess implements AutoCloseable {
         return all.toString();
     }
 
+    /** SIGSTOP: the server freezes, its connections stay open (a hung replica). */
+    public void freeze() throws Exception {
+        Process p = new ProcessBuilder("kill", "-STOP", Long.toString(current.pid())).inheritIO().start();
+        if (p.waitFor() != 0) throw new AssertionError("kill -STOP " + current.pid() + " failed");
+    }
+
     /** SIGKILL: no shutdown hook runs, its embedded PostgreSQL and its workers stay behind. */
     public void kill() throws InterruptedException {
         current.destroyForcibly().waitFor();
