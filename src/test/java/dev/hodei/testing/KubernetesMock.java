@@ -239,4 +239,15 @@ public final class KubernetesMock {
         client.close();
         server.destroy();
     }
+
+    /** After a test class: no hodei.managed pod or secret is left (and none is, even when one was). */
+    public void assertNoneLeft() {
+        try {
+            org.awaitility.Awaitility.await("no hodei.managed pod or secret left")
+                    .atMost(java.time.Duration.ofSeconds(15)).until(() -> pods().isEmpty() && secrets().isEmpty());
+        } finally {
+            client().pods().inNamespace(NAMESPACE).delete();
+            client().secrets().inNamespace(NAMESPACE).delete();
+        }
+    }
 }

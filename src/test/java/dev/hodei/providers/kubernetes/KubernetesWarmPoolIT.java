@@ -56,13 +56,6 @@ class KubernetesWarmPoolIT extends ControlPlaneIT {
     @AfterAll
     static void noPodLeft(@Autowired WarmPoolUpkeep upkeep) {
         upkeep.drain();
-        KubernetesMock k8s = KubernetesMock.get();
-        try {
-            await("no hodei.managed pod or secret left").atMost(Duration.ofSeconds(15)).until(
-                    () -> k8s.pods().isEmpty() && k8s.secrets().isEmpty());
-        } finally {
-            k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE).delete();
-            k8s.client().secrets().inNamespace(KubernetesMock.NAMESPACE).delete();
-        }
+        KubernetesMock.get().assertNoneLeft();
     }
 }
