@@ -51,6 +51,14 @@ class PackageCyclesTest {
         fail(report.toString());
     }
 
+    /** The client jar holds only cli and files (src/assembly/client.xml): any other edge would fail at run time. */
+    @Test
+    void theClientUsesNoServerPackage() {
+        SortedMap<String, SortedSet<String>> uses = graph(Path.of("src", "main", "java")).get("cli");
+        assertThat(uses).as("what dev.hodei.cli uses, with the classes that use it").isNotNull();
+        assertThat(uses.keySet()).as("dev.hodei.cli uses " + uses).isSubsetOf(Set.of("files"));
+    }
+
     @Test
     void importsAndQualifiedNamesCountCommentsAndStringsDoNot() {
         String source = """

@@ -1,23 +1,49 @@
 package dev.hodei.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code hodei}: the control plane and its client in one command. */
+/**
+ * {@code hodei}: the client commands. This package is the whole client artifact
+ * ({@code hodei-cli.jar}): it uses only the wire contract, gRPC and picocli, never the server's
+ * classes, so a command starts in a fraction of a second. The commands that run a control plane
+ * here ({@code server}, {@code demo}, {@code bench}, {@code tls}) are given by the caller: the
+ * server jar passes the real ones, the client jar {@link ServerJar} stand-ins that start it.
+ */
 @Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
-        description = "Hodei Jobs: run shell jobs on ephemeral workers.",
-        subcommands = {ServerCommand.class, RunCommand.class, JobCommands.class, QueueCommand.class, TemplateCommands.class,
-                ScheduleCommands.class, TokenCommands.class, TokenCommands.Audit.class,
-                ConfigCommands.class, TlsCommands.class, DemoCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        description = "Hodei Jobs: run shell jobs on ephemeral workers.")
 public class HodeiCli {
 
+    static final List<Class<?>> COMMANDS = List.of(RunCommand.class, JobCommands.class, QueueCommand.class,
+            TemplateCommands.class, ScheduleCommands.class, TokenCommands.class, TokenCommands.Audit.class,
+            ConfigCommands.class);
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(ServerJar.standIns(), args).execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The whole command model, with {@code local}, the commands that run a control plane, added. */
+    public static CommandLine commandLine(List<CommandLine> local) {
+        return commandLine(local, null);
+    }
+
+    /**
+     * The command model for one call: the command {@code args} name is built whole, the others only
+     * as their name and description, which is all the root's help shows. Picocli reads every
+     * option of every command by reflection when it builds a model, and that was most of a call's
+     * start-up.
+     */
+    public static CommandLine commandLine(List<CommandLine> local, String[] args) {
         CommandLine cli = new CommandLine(new HodeiCli());
+        String called = args == null ? null : calledCommand(args);
+        for (Class<?> c : COMMANDS) {
+            Command command = c.getAnnotation(Command.class);
+            boolean whole = called == null || called.equals("help") || called.equals(command.name());
+            cli.addSubcommand(command.name(), whole ? new CommandLine(c) : outline(command));
+        }
+        for (CommandLine c : local) cli.addSubcommand(c.getCommandName(), c);
+        cli.addSubcommand("help", new CommandLine.HelpCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof io.grpc.StatusRuntimeException s) {
                 cmd.getErr().println("hodei: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
@@ -34,5 +60,17 @@ public class HodeiCli {
             throw e;
         });
         return cli;
+    }
+
+    /** The first argument that is not an option of the root, or null for none ({@code hodei --help}). */
+    private static String calledCommand(String[] args) {
+        for (String a : args) if (!a.startsWith("-")) return a;
+        return "";
+    }
+
+    private static CommandLine outline(Command command) {
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(command.name());
+        spec.usageMessage().description(command.description());
+        return new CommandLine(spec);
     }
 }

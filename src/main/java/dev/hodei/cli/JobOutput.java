@@ -16,12 +16,12 @@ import java.time.Instant;
 import java.util.Iterator;
 
 /** Printing what jobs did: their output, their state, the exit code the CLI returns. */
-final class JobOutput {
+public final class JobOutput {
 
     private JobOutput() {}
 
     /** Streams a job's output to stdout/stderr (each stream to its own), following until the job ends. */
-    static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
+    public static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
                        OutputStream out, OutputStream err) {
         return stream(jobs, jobId, from, follow, 0, out, err);
     }
@@ -30,7 +30,7 @@ final class JobOutput {
      * The same for one attempt ({@code attempt} 0: every attempt, with a marker on stderr where a
      * new one begins); returns the last sequence printed.
      */
-    static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
+    public static long stream(JobServiceGrpc.JobServiceBlockingStub jobs, String jobId, long from, boolean follow,
                        int attempt, OutputStream out, OutputStream err) {
         long last = from - 1;
         int shown = 0;
@@ -88,17 +88,17 @@ final class JobOutput {
         };
     }
 
-    static String state(JobState s) {
+    public static String state(JobState s) {
         return s.name().substring("JOB_STATE_".length());
     }
 
-    static String duration(Job job) {
+    public static String duration(Job job) {
         if (!job.hasFinishedAt() || !job.hasCreatedAt()) return "-";
         Duration d = Duration.between(instant(job.getCreatedAt()), instant(job.getFinishedAt()));
         return String.format("%.2fs", d.toMillis() / 1000.0);
     }
 
-    static Instant instant(com.google.protobuf.Timestamp t) {
+    public static Instant instant(com.google.protobuf.Timestamp t) {
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
 

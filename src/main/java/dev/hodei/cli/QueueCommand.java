@@ -1,6 +1,5 @@
 package dev.hodei.cli;
 
-import dev.hodei.providers.Capacity;
 import hodei.v1.GetQueueRequest;
 import hodei.v1.ProviderQueue;
 import hodei.v1.Queue;
@@ -21,7 +20,7 @@ class QueueCommand implements Callable<Integer> {
                 "WAITING");
         for (ProviderQueue p : q.getProvidersList()) {
             System.out.printf("%-14s %-16s %-22s %-12s %-6d %d%n", p.getProvider(),
-                    of(Capacity.cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : Capacity.cores(p.getCpuCapacity())),
+                    of(cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : cores(p.getCpuCapacity())),
                     of(Long.toString(p.getMemoryMbInUse()), p.getMemoryMbCapacity() == 0 ? "" : Long.toString(p.getMemoryMbCapacity())),
                     of(Integer.toString(p.getAdmitted() + p.getWarmIdle()),
                             p.getWorkersCapacity() == 0 ? "" : Integer.toString(p.getWorkersCapacity())),
@@ -35,4 +34,10 @@ class QueueCommand implements Callable<Integer> {
         return used + "/" + (total.isEmpty() ? "-" : total);
     }
 
+
+    /** "2", "1.5", "0.33": as the server words capacity (this jar has none of the server's classes). */
+    private static String cores(double cpu) {
+        return java.math.BigDecimal.valueOf(cpu).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
+    }
 }

@@ -21,13 +21,13 @@ import picocli.CommandLine.Option;
  * ({@code ~/.hodei/config.yaml}); the token last from the local server's {@code admin.token},
  * and only for a server on this machine.
  */
-class ServerAddress {
+public class ServerAddress {
 
     static final String DEFAULT_SERVER = "127.0.0.1:50051";
 
     @Option(names = {"-s", "--server"}, paramLabel = "HOST:PORT",
             description = "Control plane address (env HODEI_SERVER, the context's, else " + DEFAULT_SERVER + ")")
-    String address;
+    public String address;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "API token (env HODEI_TOKEN, the context's, else "
             + "the local server's admin token when the server is on this machine)")
@@ -47,7 +47,7 @@ class ServerAddress {
     String context;
 
     /** A resolved target: address, token (may be null), TLS files (may be null). */
-    record Target(String address, String token, Path caFile, Path clientCert, Path clientKey, String namespace) {}
+    public record Target(String address, String token, Path caFile, Path clientCert, Path clientKey, String namespace) {}
 
     Target target() {
         ClientConfig.Context ctx = ClientConfig.load().context(context).orElse(new ClientConfig.Context());
@@ -62,11 +62,11 @@ class ServerAddress {
         return new Target(server, t, ca, cert, key, ctx.namespace);
     }
 
-    ManagedChannel open() {
+    public ManagedChannel open() {
         return open(target());
     }
 
-    static ManagedChannel open(Target t) {
+    public static ManagedChannel open(Target t) {
         NettyChannelBuilder b = NettyChannelBuilder.forTarget(t.address());
         if (t.caFile() != null || t.clientCert() != null || !isLocal(t.address())) {
             // beyond loopback always TLS (the system's trust store unless a CA is given): a token

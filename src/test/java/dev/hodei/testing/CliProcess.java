@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The packaged CLI ({@code java -jar target/hodei.jar ...}) run as a user would, against a test's control plane. */
+/**
+ * The packaged client ({@code java -jar target/hodei-cli.jar ...}, with its class archive, as
+ * {@code ./hodei} starts it) run as a user would, against a test's control plane.
+ */
 public final class CliProcess {
 
     public record Result(int exit, String out, String err) {}
@@ -23,7 +26,9 @@ public final class CliProcess {
 
     public Result run(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", Path.of("target", "hodei.jar").toString()));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-XX:SharedArchiveFile=" + Path.of("target", "hodei-cli.jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", Path.of("target", "hodei-cli.jar").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HODEI_SERVER", "127.0.0.1:" + grpcPort);

@@ -89,7 +89,7 @@ public final class ServerProcess implements AutoCloseable {
             });
             await("server started").atMost(Duration.ofSeconds(90)).until(() -> {
                 try {
-                    return Files.readString(log.toPath()).contains("Started HodeiCli");
+                    return Files.readString(log.toPath()).contains("Started HodeiMain");
                 } catch (IOException e) {
                     return false;
                 }

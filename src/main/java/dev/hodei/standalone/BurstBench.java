@@ -1,5 +1,6 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
+import dev.hodei.cli.JobOutput;
 import hodei.v1.GetJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobServiceGrpc;

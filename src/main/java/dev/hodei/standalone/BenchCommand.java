@@ -1,5 +1,7 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
+import dev.hodei.cli.JobOutput;
+import dev.hodei.cli.ServerAddress;
 import java.util.Optional;
 import hodei.v1.GetJobRequest;
 import hodei.v1.Job;

@@ -1,5 +1,6 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
+import dev.hodei.cli.ServerAddress;
 import dev.hodei.HodeiServer;
 import dev.hodei.server.GrpcServer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
 import dev.hodei.tls.LocalCertificateAuthority;
 import java.nio.file.Files;

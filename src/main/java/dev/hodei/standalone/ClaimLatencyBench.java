@@ -1,4 +1,4 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
 import dev.hodei.jobs.JobStore;
 import dev.hodei.lifecycle.PendingJobs;

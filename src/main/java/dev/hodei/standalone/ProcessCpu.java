@@ -1,4 +1,4 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.hodei.cli;
+package dev.hodei.standalone;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;

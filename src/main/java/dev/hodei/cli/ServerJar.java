@@ -1,0 +1,86 @@
+package dev.hodei.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * Stand-ins, in the client jar, for the commands that run a control plane: each starts the server
+ * jar ({@code hodei.jar} beside this jar, or {@code HODEI_SERVER_JAR}) with the same arguments,
+ * in the foreground, and ends with it. Their own {@code --help} is the server jar's.
+ */
+final class ServerJar implements Callable<Integer> {
+
+    private static final String[][] COMMANDS = {
+            {"server", "Run the control plane (embedded PostgreSQL unless HODEI_DB_URL is set)."},
+            {"demo", "Start a control plane with its own data folder and run sample jobs on it."},
+            {"bench", "Measure the job cycle (submit to finished) on a control plane started here."},
+            {"tls", "Certificates for a control plane reachable from other machines."},
+    };
+
+    private final String name;
+    private final PositionalParamSpec args;
+
+    private ServerJar(String name, PositionalParamSpec args) {
+        this.name = name;
+        this.args = args;
+    }
+
+    static List<CommandLine> standIns() {
+        List<CommandLine> all = new ArrayList<>();
+        for (String[] c : COMMANDS) {
+            PositionalParamSpec args = PositionalParamSpec.builder().arity("0..*").type(String[].class)
+                    .paramLabel("ARGS").description("passed on to the server jar (see hodei " + c[0] + " --help)").build();
+            CommandSpec spec = CommandSpec.wrapWithoutInspection(new ServerJar(c[0], args));
+            spec.name(c[0]).addPositional(args);
+            spec.usageMessage().description(c[1]);
+            spec.parser().unmatchedOptionsArePositionalParams(true); // --help and every option go to the server jar
+            all.add(new CommandLine(spec));
+        }
+        return all;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String[] given = args.getValue();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        String opts = System.getenv("HODEI_SERVER_JAVA_OPTS");
+        if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
+        cmd.addAll(List.of("-jar", jar().toString(), name));
+        if (given != null) cmd.addAll(List.of(given));
+        Process server = new ProcessBuilder(cmd).inheritIO().start();
+        // SIGTERM or Ctrl-C on this process reaches the server too, and we exit only once it has stopped
+        Thread stop = new Thread(() -> {
+            server.destroy();
+            try {
+                server.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(stop);
+        int exit = server.waitFor();
+        Runtime.getRuntime().removeShutdownHook(stop);
+        return exit;
+    }
+
+    private static Path jar() {
+        String env = System.getenv("HODEI_SERVER_JAR");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        try {
+            Path self = Path.of(ServerJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path beside = self.resolveSibling("hodei.jar");
+            if (Files.isRegularFile(beside)) return beside;
+            throw new IllegalArgumentException("the server jar is not beside " + self.getFileName() + " (" + beside
+                    + "); build it with ./mvnw package or set HODEI_SERVER_JAR");
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
