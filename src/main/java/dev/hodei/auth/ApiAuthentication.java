@@ -47,7 +47,9 @@ public class ApiAuthentication implements ServerInterceptor {
         if (rule.isEmpty()) {
             return refuse(call, null, peer, Status.PERMISSION_DENIED, "no permission is defined for " + rpc);
         }
-        if (rule.get() instanceof RpcPermissions.AgentCredential) return next.startCall(call, headers);
+        if (rule.get() instanceof RpcPermissions.AgentCredential || rule.get() instanceof RpcPermissions.Anyone) {
+            return next.startCall(call, headers);
+        }
         if (clientCertificates && !presentedCertificate(call)) {
             return refuse(call, null, peer, Status.UNAUTHENTICATED,
                     "a client certificate is required (mTLS): pass --client-cert and --client-key");

@@ -6,6 +6,7 @@ import hodei.v1.TemplateServiceGrpc;
 import hodei.v1.TokenServiceGrpc;
 import hodei.v1.WorkerAgentServiceGrpc;
 import io.grpc.MethodDescriptor;
+import io.grpc.health.v1.HealthGrpc;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +19,7 @@ import java.util.Optional;
 public final class RpcPermissions {
 
     /** What a call must present. */
-    public sealed interface Rule permits Needs, AnyToken, AgentCredential {}
+    public sealed interface Rule permits Needs, AnyToken, AgentCredential, Anyone {}
 
     /** A valid token whose role grants the permission. */
     public record Needs(Permission permission) implements Rule {}
@@ -28,6 +29,9 @@ public final class RpcPermissions {
 
     /** Not a client call: the agent's stream authenticates itself with its one-time or session token. */
     public record AgentCredential() implements Rule {}
+
+    /** No credential: probes carry none, and the answer is only SERVING or NOT_SERVING. */
+    public record Anyone() implements Rule {}
 
     private static final Map<String, Rule> RULES = new HashMap<>();
 
@@ -65,6 +69,13 @@ public final class RpcPermissions {
         needs(AuditServiceGrpc.getListAuditMethod(), Permission.ADMIN);
 
         RULES.put(WorkerAgentServiceGrpc.getConnectMethod().getFullMethodName(), new AgentCredential());
+
+        RULES.put(HealthGrpc.getCheckMethod().getFullMethodName(), new Anyone());
+        RULES.put(HealthGrpc.getWatchMethod().getFullMethodName(), new Anyone());
+        // the schema is no secret, but who reads it is a caller like any other
+        RULES.put(io.grpc.reflection.v1.ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(), new AnyToken());
+        RULES.put(io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(),
+                new AnyToken());
     }
 
     private RpcPermissions() {}

@@ -17,7 +17,7 @@ public class HodeiCli {
 
     static final List<Class<?>> COMMANDS = List.of(RunCommand.class, JobCommands.class, QueueCommand.class,
             TemplateCommands.class, ScheduleCommands.class, TokenCommands.class, TokenCommands.Audit.class,
-            ConfigCommands.class);
+            ConfigCommands.class, CompletionCommand.class);
 
     public static void main(String[] args) {
         System.exit(commandLine(ServerJar.standIns(), args).execute(args));
@@ -39,7 +39,7 @@ public class HodeiCli {
         String called = args == null ? null : calledCommand(args);
         for (Class<?> c : COMMANDS) {
             Command command = c.getAnnotation(Command.class);
-            boolean whole = called == null || called.equals("help") || called.equals(command.name());
+            boolean whole = called == null || called.equals("help") || called.equals("completion") || called.equals(command.name());
             cli.addSubcommand(command.name(), whole ? new CommandLine(c) : outline(command));
         }
         for (CommandLine c : local) cli.addSubcommand(c.getCommandName(), c);

@@ -71,11 +71,13 @@ class JobCommands {
     @Command(name = "get", description = "Show a job.")
     static class Get implements Callable<Integer> {
         @Mixin ServerAddress server;
+        @Mixin OutputFormat output;
         @Parameters(paramLabel = "JOB_ID") String id;
 
         @Override
         public Integer call() {
             Job job = withJobs(server, jobs -> jobs.getJob(GetJobRequest.newBuilder().setId(id).build()));
+            if (output.printed(job)) return 0;
             JobOutput.describe(job, System.out);
             return 0;
         }
@@ -117,6 +119,7 @@ class JobCommands {
         @Option(names = "--page-token") String pageToken = "";
         @Option(names = {"-N", "--namespace"}, description = "Only this namespace (default: all you may read)")
         String namespace = "";
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
@@ -124,13 +127,21 @@ class JobCommands {
                     .setPageToken(pageToken).setNamespace(namespace);
             for (String s : states) req.addStates(JobState.valueOf("JOB_STATE_" + s.toUpperCase()));
             ListJobsResponse r = withJobs(server, jobs -> jobs.listJobs(req.build()));
-            System.out.printf("%-36s  %-12s  %4s  %8s  %s%n", "ID", "STATE", "EXIT", "TOOK", "COMMAND");
+            if (output.printed(r)) return 0;
+            boolean wide = output.wide();
+            String row = wide ? "%-36s  %-12s  %4s  %8s  %-10s  %-12s  %7s  %-20s  %s%n" : "%-36s  %-12s  %4s  %8s  %s%n";
+            Object[] head = wide ? new Object[] {"ID", "STATE", "EXIT", "TOOK", "PROVIDER", "NAMESPACE", "ATTEMPT", "CREATED", "COMMAND"}
+                    : new Object[] {"ID", "STATE", "EXIT", "TOOK", "COMMAND"};
+            System.out.printf(row, head);
             for (Job j : r.getJobsList()) {
                 String cmd = j.getSpec().hasArgv() ? String.join(" ", j.getSpec().getArgv().getArgsList())
                         : j.getSpec().getShell();
-                System.out.printf("%-36s  %-12s  %4s  %8s  %s%n", j.getId(), JobOutput.state(j.getState()),
-                        j.hasExitCode() ? j.getExitCode() : "-", JobOutput.duration(j),
-                        cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd.replace('\n', ' '));
+                cmd = !wide && cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd.replace('\n', ' ');
+                Object exit = j.hasExitCode() ? j.getExitCode() : "-";
+                System.out.printf(row, wide
+                        ? new Object[] {j.getId(), JobOutput.state(j.getState()), exit, JobOutput.duration(j), j.getProvider(),
+                                j.getNamespace(), j.getAttempt(), JobOutput.instant(j.getCreatedAt()).toString().substring(0, 19), cmd}
+                        : new Object[] {j.getId(), JobOutput.state(j.getState()), exit, JobOutput.duration(j), cmd});
             }
             if (!r.getNextPageToken().isEmpty()) System.err.println("next page: --page-token " + r.getNextPageToken());
             return 0;

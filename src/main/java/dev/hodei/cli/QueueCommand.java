@@ -12,10 +12,12 @@ import picocli.CommandLine.Mixin;
 class QueueCommand implements Callable<Integer> {
 
     @Mixin ServerAddress server;
+    @Mixin OutputFormat output;
 
     @Override
     public Integer call() {
         Queue q = JobCommands.withJobs(server, jobs -> jobs.getQueue(GetQueueRequest.getDefaultInstance()));
+        if (output.printed(q)) return 0;
         System.out.printf("%-14s %-16s %-22s %-12s %-6s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS", "WARM",
                 "WAITING");
         for (ProviderQueue p : q.getProvidersList()) {

@@ -58,11 +58,13 @@ class ScheduleCommands {
     static class ListSchedules implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = {"-t", "--template"}) String template = "";
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
             var r = TemplateCommands.withTemplates(server, api -> api.listSchedules(ListSchedulesRequest.newBuilder()
                     .setTemplate(template).build()));
+            if (output.printed(r)) return 0;
             System.out.printf("%-24s  %-20s  %-22s  %-14s  %-7s  %-20s  %s%n", "NAME", "TEMPLATE", "CRON", "ZONE",
                     "STATE", "NEXT", "STATUS");
             for (Schedule s : r.getSchedulesList()) {
@@ -79,11 +81,13 @@ class ScheduleCommands {
     static class Get implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "SCHEDULE") String name;
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
-            describe(TemplateCommands.withTemplates(server, api -> api.getSchedule(GetScheduleRequest.newBuilder()
-                    .setSchedule(name).build())));
+            Schedule s = TemplateCommands.withTemplates(server, api -> api.getSchedule(GetScheduleRequest.newBuilder()
+                    .setSchedule(name).build()));
+            if (!output.printed(s)) describe(s);
             return 0;
         }
     }

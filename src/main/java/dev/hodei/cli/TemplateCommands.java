@@ -84,6 +84,7 @@ class TemplateCommands {
         @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE") Map<String, String> labels = new LinkedHashMap<>();
         @Option(names = "--limit", defaultValue = "50") int limit;
         @Option(names = "--page-token") String pageToken = "";
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
@@ -94,6 +95,7 @@ class TemplateCommands {
                         .addStatuses(TemplateStatus.TEMPLATE_STATUS_ARCHIVED);
             }
             ListTemplatesResponse r = withTemplates(server, api -> api.listTemplates(req.build()));
+            if (output.printed(r)) return 0;
             System.out.printf("%-30s  %-8s  %3s  %5s  %7s  %-10s  %s%n", "NAME", "STATUS", "VER", "RUNS", "SUCCESS",
                     "LAST", "MEDIAN");
             for (Template t : r.getTemplatesList()) {
@@ -113,11 +115,13 @@ class TemplateCommands {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "TEMPLATE") String name;
         @Option(names = "--version", defaultValue = "0", description = "Default: the latest") int version;
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
             Template t = withTemplates(server, api -> api.getTemplate(GetTemplateRequest.newBuilder()
                     .setTemplate(name).setVersion(version).build()));
+            if (output.printed(t)) return 0;
             var def = t.getDefinition();
             System.out.printf("name:        %s%n", t.getName());
             System.out.printf("id:          %s%n", t.getId());
@@ -159,11 +163,13 @@ class TemplateCommands {
         @Parameters(paramLabel = "TEMPLATE") String name;
         @Option(names = "--limit", defaultValue = "20") int limit;
         @Option(names = "--page-token") String pageToken = "";
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
             ListRunsResponse r = withTemplates(server, api -> api.listRuns(ListRunsRequest.newBuilder().setTemplate(name)
                     .setPageSize(limit).setPageToken(pageToken).build()));
+            if (output.printed(r)) return 0;
             System.out.printf("%5s  %3s  %-10s  %4s  %8s  %-9s  %-36s  %s%n", "RUN", "VER", "STATE", "EXIT", "TOOK",
                     "TRIGGER", "JOB", "PARAMETERS");
             for (Job j : r.getRunsList()) {

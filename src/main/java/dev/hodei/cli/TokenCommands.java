@@ -53,11 +53,13 @@ class TokenCommands {
     static class ListTokens implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = "--all", description = "Include revoked tokens") boolean all;
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
             var r = server.call(c -> TokenServiceGrpc.newBlockingStub(c)
                     .listTokens(ListTokensRequest.newBuilder().setIncludeRevoked(all).build()));
+            if (output.printed(r)) return 0;
             System.out.printf("%-28s %-10s %-24s %-20s %-25s %s%n", "NAME", "ROLE", "NAMESPACES", "CREATED BY", "EXPIRES",
                     "REVOKED");
             for (ApiToken t : r.getTokensList()) {
@@ -87,10 +89,12 @@ class TokenCommands {
     @Command(name = "whoami", description = "The token in use: name, role, namespaces.")
     static class WhoAmI implements Callable<Integer> {
         @Mixin ServerAddress server;
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
             ApiToken t = server.call(c -> TokenServiceGrpc.newBlockingStub(c).whoAmI(WhoAmIRequest.getDefaultInstance()));
+            if (output.printed(t)) return 0;
             System.out.println(t.getName() + " (" + role(t) + ", namespaces " + String.join(",", t.getNamespacesList()) + ")");
             return 0;
         }
@@ -101,11 +105,13 @@ class TokenCommands {
         @Mixin ServerAddress server;
         @Option(names = "--limit", defaultValue = "50") int limit;
         @Option(names = "--before", defaultValue = "0", description = "Entries older than this id") long before;
+        @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
             ListAuditResponse r = server.call(c -> AuditServiceGrpc.newBlockingStub(c).listAudit(
                     ListAuditRequest.newBuilder().setPageSize(limit).setBeforeId(before).build()));
+            if (output.printed(r)) return 0;
             System.out.printf("%-8s %-27s %-18s %-22s %-40s %-18s %s%n", "ID", "TIME", "OUTCOME", "PRINCIPAL", "RPC",
                     "PEER", "REASON");
             for (AuditEntry e : r.getEntriesList()) {

@@ -47,18 +47,18 @@ public class EmbeddedDatabase {
         stopOrphanedPostgres(dataDir);
         boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf")); // zonky's own test for running initdb
         boolean trusting = !fresh && PgHba.trusts(dataDir);
-        if (!fresh && !trusting && !Files.exists(home.resolve(DatabasePassword.FILE))) {
-            throw new IllegalStateException(dataDir + " requires the password kept in " + home.resolve(DatabasePassword.FILE)
+        if (!fresh && !trusting && !Files.exists(home.resolve(PasswordFile.DATABASE))) {
+            throw new IllegalStateException(dataDir + " requires the password kept in " + home.resolve(PasswordFile.DATABASE)
                     + ", which is missing; restore that file");
         }
-        Path passwordFile = DatabasePassword.ensure(home);
+        Path passwordFile = PasswordFile.ensure(home, PasswordFile.DATABASE);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 // zonky turns synchronous_commit off; a committed job must survive a crash of the machine.
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("max_connections", "100")
-                .setConnectConfig("password", DatabasePassword.read(passwordFile));
+                .setConnectConfig("password", PasswordFile.read(passwordFile));
         if (fresh) {
             // zonky runs initdb -A trust; these later options win: SCRAM from the first start on
             builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", passwordFile.toString());
@@ -83,7 +83,7 @@ public class EmbeddedDatabase {
      */
     private static void requirePassword(EmbeddedPostgres pg, Path dataDir, Path passwordFile) throws IOException, SQLException {
         try (Connection c = pg.getPostgresDatabase().getConnection()) {
-            c.unwrap(PGConnection.class).alterUserPassword("postgres", DatabasePassword.read(passwordFile).toCharArray(), "scram-sha-256");
+            c.unwrap(PGConnection.class).alterUserPassword("postgres", PasswordFile.read(passwordFile).toCharArray(), "scram-sha-256");
             PgHba.requirePassword(dataDir);
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_reload_conf()");
@@ -122,7 +122,7 @@ public class EmbeddedDatabase {
                           @Value("${spring.datasource.hikari.connection-timeout:5000}") long connectionTimeoutMs) throws IOException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(pg.getJdbcUrl("postgres", "postgres"));
-        config.setPassword(DatabasePassword.read(props.home().resolve(DatabasePassword.FILE)));
+        config.setPassword(PasswordFile.read(props.home().resolve(PasswordFile.DATABASE)));
         config.setConnectionTimeout(connectionTimeoutMs);
         config.setMaximumPoolSize(20);
         config.setPoolName("hodei-embedded");

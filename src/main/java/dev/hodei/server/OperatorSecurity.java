@@ -1,6 +1,11 @@
 package dev.hodei.server;
 
+import java.io.IOException;
 import java.time.Clock;
+import org.springframework.boot.autoconfigure.security.SecurityProperties;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -14,7 +19,8 @@ import static org.springframework.security.web.util.matcher.AntPathRequestMatche
 /**
  * The HTTP port is the operator's: Hawtio and its Jolokia bridge can read everything in the JVM,
  * metrics and Camel endpoints describe the jobs. All of it sits behind a login (form or HTTP basic;
- * {@code spring.security.user.*}, password generated and logged when unset), except the health
+ * {@code spring.security.user.*}; unset, the password is generated once into
+ * {@code <home>/operator.password}, owner-only, never logged), except the health
  * probes, which answer their status to anyone and their details only to the operator role.
  * {@code hodei.http.anonymous-prometheus} opens the scrape endpoint; only the {@code dev} profile
  * turns the login off. The gRPC API is not affected.
@@ -25,6 +31,18 @@ public class OperatorSecurity {
     @Bean
     LoginThrottle loginThrottle(HodeiProperties props) {
         return new LoginThrottle(props.hawtio().failedLoginLimit(), props.hawtio().failedLoginWindow(), Clock.systemUTC());
+    }
+
+    @Bean
+    UserDetailsService operator(SecurityProperties security, HodeiProperties props) throws IOException {
+        SecurityProperties.User user = security.getUser();
+        String password = user.isPasswordGenerated()
+                ? PasswordFile.read(PasswordFile.ensure(props.home(), PasswordFile.OPERATOR))
+                : user.getPassword();
+        // a configured {bcrypt}… (or any {id}…) is already encoded; anything else is the password itself
+        String stored = password.matches("^\\{.+}.*$") ? password : "{noop}" + password;
+        return new InMemoryUserDetailsManager(User.withUsername(user.getName()).password(stored)
+                .roles(user.getRoles().toArray(String[]::new)).build());
     }
 
     @Bean

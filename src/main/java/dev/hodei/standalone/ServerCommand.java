@@ -38,6 +38,7 @@ class ServerCommand implements Callable<Integer> {
         StopSignal stop = new StopSignal();
         stop.handle(starting, "TERM", "INT");
         ConfigurableApplicationContext ctx = HodeiServer.start(starting::set, args.toArray(String[]::new));
+        if (ctx.isActive()) org.slf4j.LoggerFactory.getLogger(StartupSummary.class).info("{}", StartupSummary.of(ctx));
         CountDownLatch closed = new CountDownLatch(1);
         ctx.addApplicationListener(e -> {
             if (e instanceof ContextClosedEvent) closed.countDown();

@@ -45,6 +45,7 @@ import hodei.v1.WorkerAgentServiceGrpc;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -74,7 +75,10 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
     /** Who calls. */
     enum Who { NO_TOKEN, BAD_TOKEN, VIEWER, SUBMITTER, OPERATOR, ADMIN, OTHER_NAMESPACE }
 
-    /** The least role an RPC needs ("any": any valid token; "agent": its own credential), and whether it is per namespace. */
+    /**
+     * The least role an RPC needs ("anyone": no credential at all; "any": any valid token; "agent":
+     * its own credential), and whether it is per namespace.
+     */
     record Row(String minimum, boolean namespaced) {}
 
     static final Map<String, Row> POLICY = new LinkedHashMap<>();
@@ -110,6 +114,10 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
         row(TokenServiceGrpc.getWhoAmIMethod(), "any", false);
         row(AuditServiceGrpc.getListAuditMethod(), "admin", false);
         row(WorkerAgentServiceGrpc.getConnectMethod(), "agent", false);
+        row(HealthGrpc.getCheckMethod(), "anyone", false);
+        row(HealthGrpc.getWatchMethod(), "anyone", false);
+        row(io.grpc.reflection.v1.ServerReflectionGrpc.getServerReflectionInfoMethod(), "any", false);
+        row(io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod(), "any", false);
     }
 
     static void row(MethodDescriptor<?, ?> m, String minimum, boolean namespaced) {
@@ -187,6 +195,7 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
     }
 
     private static Status.Code expected(Row row, Who who) {
+        if (row.minimum().equals("anyone")) return Status.Code.OK;
         if (who == Who.NO_TOKEN || who == Who.BAD_TOKEN) return Status.Code.UNAUTHENTICATED;
         if (row.minimum().equals("agent")) return Status.Code.UNAUTHENTICATED; // a bogus one-time token, whoever sends it
         if (row.minimum().equals("any")) return Status.Code.OK;
@@ -208,7 +217,12 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
             assertThat(request).as("a request for " + rpc).isNotNull();
             MethodDescriptor<Message, Message> method = method(rpc);
             CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS);
-            if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
+            if (rpc.equals(HealthGrpc.getWatchMethod().getFullMethodName())) {
+                // a watch never ends: its first status is the answer
+                ClientCalls.blockingServerStreamingCall(c.channel(), method, options, request.get()).next();
+            } else if (method.getType() == MethodDescriptor.MethodType.BIDI_STREAMING) {
+                firstReply(c.channel().newCall(method, options), request.get());
+            } else if (method.getType() == MethodDescriptor.MethodType.SERVER_STREAMING) {
                 var it = ClientCalls.blockingServerStreamingCall(c.channel(), method, options, request.get());
                 while (it.hasNext()) it.next();
             } else {
@@ -217,6 +231,27 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {
             return e.getStatus().getCode();
+        }
+    }
+
+    /** Reflection's stream: one request, its first reply or the call's refusal. */
+    private static void firstReply(io.grpc.ClientCall<Message, Message> call, Message request) {
+        java.util.concurrent.CompletableFuture<Message> reply = new java.util.concurrent.CompletableFuture<>();
+        var requests = ClientCalls.asyncBidiStreamingCall(call, new io.grpc.stub.StreamObserver<Message>() {
+            @Override public void onNext(Message m) { reply.complete(m); }
+            @Override public void onError(Throwable t) { reply.completeExceptionally(t); }
+            @Override public void onCompleted() { reply.completeExceptionally(new AssertionError("no reply")); }
+        });
+        requests.onNext(request);
+        try {
+            reply.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof StatusRuntimeException s) throw s;
+            throw new AssertionError(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        } finally {
+            requests.onCompleted();
         }
     }
 
@@ -283,6 +318,12 @@ class AuthorizationMatrixIT extends ControlPlaneIT {
                         .setRole(Role.ROLE_VIEWER).addNamespaces(NS).build()).getToken().getName()).build());
         r.put(TokenServiceGrpc.getWhoAmIMethod().getFullMethodName(), WhoAmIRequest::getDefaultInstance);
         r.put(AuditServiceGrpc.getListAuditMethod().getFullMethodName(), ListAuditRequest::getDefaultInstance);
+        r.put(HealthGrpc.getCheckMethod().getFullMethodName(), io.grpc.health.v1.HealthCheckRequest::getDefaultInstance);
+        r.put(HealthGrpc.getWatchMethod().getFullMethodName(), io.grpc.health.v1.HealthCheckRequest::getDefaultInstance);
+        r.put(io.grpc.reflection.v1.ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(),
+                () -> io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build());
+        r.put(io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServerReflectionInfoMethod().getFullMethodName(),
+                () -> io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("*").build());
         return r;
     }
 

@@ -8,20 +8,22 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The embedded PostgreSQL superuser's password, in {@code <home>/db.password}: generated on first
- * start, readable by the owner only. It is written to a temporary file created owner-only and then
+ * A password the server generates for itself in its home: the embedded PostgreSQL superuser's
+ * ({@code db.password}) and the operator login's when none is configured ({@code operator.password}).
+ * Generated on first start, readable by the owner only. It is written to a temporary file created owner-only and then
  * moved into place, so the file is never seen half-written or with wider permissions. Only the
  * holder of the home lock calls it.
  */
-final class DatabasePassword {
+final class PasswordFile {
 
-    static final String FILE = "db.password";
+    static final String DATABASE = "db.password";
+    static final String OPERATOR = "operator.password";
 
-    private DatabasePassword() {}
+    private PasswordFile() {}
 
-    /** The password file of {@code home}, created when missing. */
-    static Path ensure(Path home) throws IOException {
-        Path file = home.resolve(FILE);
+    /** The password file {@code name} of {@code home}, created when missing. */
+    static Path ensure(Path home, String name) throws IOException {
+        Path file = home.resolve(name);
         if (Files.exists(file)) return file;
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
