@@ -31,6 +31,7 @@ public class GrpcHealth {
     private final HealthStatusManager status = new HealthStatusManager();
     private final ObjectProvider<BindableService> services;
     private final ObjectProvider<HealthEndpoint> readiness;
+    private volatile List<String> serviceNames = List.of();
     private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "grpc-health");
         t.setDaemon(true);
@@ -50,6 +51,9 @@ public class GrpcHealth {
 
     @EventListener(ContextRefreshedEvent.class)
     void notServingYet() {
+        // read once: binding every service again at each check would be the same answer every 3 s
+        serviceNames = services.orderedStream().map(b -> b.bindService().getServiceDescriptor().getName())
+                .filter(n -> n.startsWith("hodei.")).toList();
         set(ServingStatus.NOT_SERVING);
     }
 
@@ -78,11 +82,6 @@ public class GrpcHealth {
 
     private void set(ServingStatus s) {
         status.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, s);
-        for (String name : serviceNames()) status.setStatus(name, s);
-    }
-
-    private List<String> serviceNames() {
-        return services.orderedStream().map(b -> b.bindService().getServiceDescriptor().getName())
-                .filter(n -> n.startsWith("hodei.")).toList();
+        for (String name : serviceNames) status.setStatus(name, s);
     }
 }
