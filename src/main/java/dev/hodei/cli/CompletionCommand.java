@@ -9,10 +9,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Shell completion generated from the command model, so it never falls behind the commands. */
-@Command(name = "completion", description = {"Print a shell completion script for bash or zsh.", "",
-        "Examples:", "  source <(hodei completion bash)            # this shell",
-        "  hodei completion bash > /etc/bash_completion.d/hodei",
-        "  hodei completion zsh > \"${fpath[1]}/_hodei\"       # or: source <(hodei completion zsh)"})
+@Command(footerHeading = "%nExamples:%n", footer = {"  # In this shell", "  source <(hodei completion bash)", "  # For every new zsh", "  hodei completion zsh > ~/.zfunc/_hodei"},
+        name = "completion", description = "Print a shell completion script for bash or zsh.")
 class CompletionCommand implements Callable<Integer> {
 
     enum Shell { bash, zsh }

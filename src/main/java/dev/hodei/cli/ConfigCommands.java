@@ -5,11 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "config", description = "The CLI's contexts in ~/.hodei/config.yaml (or HODEI_CONFIG): server, token, CA.",
+@Command(footerHeading = "%nExamples:%n", footer = {"  # A context for a shared control plane, its token kept in a file", "  hodei config set-context prod --server hodei:50051 --token-file prod.token", "  # With the CA of its certificate, and made the current context", "  hodei config set-context prod --server hodei:50051 --ca-file ca.pem --use"},
+        name = "config", description = "The CLI's contexts in ~/.hodei/config.yaml (or HODEI_CONFIG): server, token, CA.",
         subcommands = {ConfigCommands.SetContext.class, ConfigCommands.UseContext.class, ConfigCommands.GetContexts.class})
 class ConfigCommands {
 
-    @Command(name = "set-context", description = "Create or replace a context.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # A context for a shared control plane, its token kept in a file", "  hodei config set-context prod --server hodei:50051 --token-file prod.token", "  # With the CA of its certificate, and made the current context", "  hodei config set-context prod --server hodei:50051 --ca-file ca.pem --use"},
+        name = "set-context", description = "Create or replace a context.")
     static class SetContext implements Callable<Integer> {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--server", required = true, paramLabel = "HOST:PORT") String server;
@@ -42,7 +44,8 @@ class ConfigCommands {
         }
     }
 
-    @Command(name = "use-context", description = "Make a context the current one.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei config use-context prod"},
+        name = "use-context", description = "Make a context the current one.")
     static class UseContext implements Callable<Integer> {
         @Parameters(paramLabel = "NAME") String name;
 
@@ -57,7 +60,8 @@ class ConfigCommands {
         }
     }
 
-    @Command(name = "get-contexts", description = "List the contexts (never their tokens).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei config get-contexts"},
+        name = "get-contexts", description = "List the contexts (never their tokens).")
     static class GetContexts implements Callable<Integer> {
         @Override
         public Integer call() {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * here ({@code server}, {@code demo}, {@code bench}, {@code tls}) are given by the caller: the
  * server jar passes the real ones, the client jar {@link ServerJar} stand-ins that start it.
  */
-@Command(name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
+@Command(footerHeading = "%nExamples:%n", footer = {"  # Run a command on a fresh worker and stream its output", "  hodei run -- 'echo hello'", "  # What ran lately, and the newest failures", "  hodei job list --state FAILED", "  # Help on one command", "  hodei help job list"},
+        name = "hodei", mixinStandardHelpOptions = true, version = "hodei 0.1.0",
         description = "Hodei Jobs: run shell jobs on ephemeral workers.")
 public class HodeiCli {
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "job", description = "Submit, inspect and cancel jobs.",
+@Command(footerHeading = "%nExamples:%n", footer = {"  # Submit without waiting, then follow its output", "  hodei job logs -f $(hodei job submit -- 'sleep 5; echo done')"},
+        name = "job", description = "Submit, inspect and cancel jobs.",
         subcommands = {JobCommands.Submit.class, JobCommands.Get.class, JobCommands.Describe.class,
                 JobCommands.ListJobs.class, JobCommands.Logs.class, JobCommands.Cancel.class})
 class JobCommands {
@@ -30,7 +31,8 @@ class JobCommands {
         return server.call(channel -> call.apply(JobServiceGrpc.newBlockingStub(channel)));
     }
 
-    @Command(name = "submit", description = "Submit a job and print its id.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Submit and print the job's id", "  hodei job submit -n nightly -- ./backup.sh", "  # Ten indexed copies in one call (JOB_INDEX is 0 to 9)", "  hodei job submit --array 10 -- 'echo part $JOB_INDEX'", "  # At most one deploy at a time", "  hodei job submit --concurrency-key deploy-prod -- ./deploy.sh"},
+        name = "submit", description = "Submit a job and print its id.")
     static class Submit implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Mixin JobSpecOptions spec;
@@ -68,7 +70,8 @@ class JobCommands {
         }
     }
 
-    @Command(name = "get", description = "Show a job.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # A job's state, exit code and waiting reason", "  hodei job get 0193c5d2-7d1e-7a4c-9d52-1a2b3c4d5e6f", "  # As JSON, for a script", "  hodei job get 0193c5d2-7d1e-7a4c-9d52-1a2b3c4d5e6f -o json"},
+        name = "get", description = "Show a job.")
     static class Get implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Mixin OutputFormat output;
@@ -83,7 +86,8 @@ class JobCommands {
         }
     }
 
-    @Command(name = "describe", description = "Show a job and its timeline: every transition with time, "
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Every transition of a job, with its reason", "  hodei job describe 0193c5d2-7d1e-7a4c-9d52-1a2b3c4d5e6f"},
+        name = "describe", description = "Show a job and its timeline: every transition with time, "
             + "attempt and reason.")
     static class Describe implements Callable<Integer> {
         @Mixin ServerAddress server;
@@ -109,7 +113,8 @@ class JobCommands {
         }
     }
 
-    @Command(name = "list", description = "List jobs, newest first.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # The newest 50 jobs", "  hodei job list", "  # Failed jobs of one team, with more columns", "  hodei job list --state FAILED -l team=data -o wide", "  # Watch the running and pending ones change", "  hodei job list -w --state RUNNING --state PENDING"},
+        name = "list", description = "List jobs, newest first.")
     static class ListJobs implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = "--state", description = "Only these states (repeatable): PENDING, RUNNING, FAILED…")
@@ -119,21 +124,71 @@ class JobCommands {
         @Option(names = "--page-token") String pageToken = "";
         @Option(names = {"-N", "--namespace"}, description = "Only this namespace (default: all you may read)")
         String namespace = "";
+        @Option(names = {"-w", "--watch"}, description = {"Keep watching (Ctrl-C ends): on a terminal the list is "
+                + "redrawn in place; piped, each new or changed job is printed once more (with -o json, one "
+                + "object per line)"})
+        boolean watch;
+        @Option(names = "--interval", defaultValue = "2", paramLabel = "SECONDS",
+                description = "With --watch: seconds between refreshes, 1 to 3600 (default ${DEFAULT-VALUE})")
+        int interval;
         @Mixin OutputFormat output;
 
         @Override
         public Integer call() {
+            if (watch && (interval < 1 || interval > 3600)) {
+                throw new IllegalArgumentException("--interval must be 1 to 3600 seconds, was " + interval);
+            }
             ListJobsRequest.Builder req = ListJobsRequest.newBuilder().putAllLabels(labels).setPageSize(limit)
                     .setPageToken(pageToken).setNamespace(namespace);
             for (String s : states) req.addStates(JobState.valueOf("JOB_STATE_" + s.toUpperCase()));
-            ListJobsResponse r = withJobs(server, jobs -> jobs.listJobs(req.build()));
-            if (output.printed(r)) return 0;
+            if (!watch) {
+                ListJobsResponse r = withJobs(server, jobs -> jobs.listJobs(req.build()));
+                if (output.printed(r)) return 0;
+                printTable(r.getJobsList(), true);
+                if (!r.getNextPageToken().isEmpty()) System.err.println("next page: --page-token " + r.getNextPageToken());
+                return 0;
+            }
+            boolean redraw = System.console() != null && !output.structured();
+            return server.call(channel -> {
+                JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
+                Map<String, String> seen = new java.util.HashMap<>();
+                boolean first = true;
+                while (true) {
+                    List<Job> now = jobs.listJobs(req.build()).getJobsList();
+                    if (redraw) {
+                        System.out.print("\033[H\033[2J");
+                        System.out.println("every " + interval + " s: hodei job list   " + java.time.LocalTime.now().withNano(0));
+                        printTable(now, true);
+                    } else {
+                        List<Job> changed = new ArrayList<>();
+                        // oldest first, so that a reader sees the changes in the order they could have happened
+                        List<Job> oldestFirst = new ArrayList<>(now);
+                        java.util.Collections.reverse(oldestFirst);
+                        for (Job j : oldestFirst) {
+                            String version = j.getState() + "/" + j.getAttempt() + "/" + (j.hasExitCode() ? j.getExitCode() : "");
+                            if (!version.equals(seen.put(j.getId(), version))) changed.add(j);
+                        }
+                        if (!output.printedEach(changed)) printTable(changed, first);
+                    }
+                    System.out.flush();
+                    first = false;
+                    try {
+                        Thread.sleep(interval * 1000L);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return 0;
+                    }
+                }
+            });
+        }
+
+        private void printTable(List<Job> list, boolean header) {
             boolean wide = output.wide();
             String row = wide ? "%-36s  %-12s  %4s  %8s  %-10s  %-12s  %7s  %-20s  %s%n" : "%-36s  %-12s  %4s  %8s  %s%n";
             Object[] head = wide ? new Object[] {"ID", "STATE", "EXIT", "TOOK", "PROVIDER", "NAMESPACE", "ATTEMPT", "CREATED", "COMMAND"}
                     : new Object[] {"ID", "STATE", "EXIT", "TOOK", "COMMAND"};
-            System.out.printf(row, head);
-            for (Job j : r.getJobsList()) {
+            if (header) System.out.printf(row, head);
+            for (Job j : list) {
                 String cmd = j.getSpec().hasArgv() ? String.join(" ", j.getSpec().getArgv().getArgsList())
                         : j.getSpec().getShell();
                 cmd = !wide && cmd.length() > 60 ? cmd.substring(0, 57) + "..." : cmd.replace('\n', ' ');
@@ -143,14 +198,13 @@ class JobCommands {
                                 j.getNamespace(), j.getAttempt(), JobOutput.instant(j.getCreatedAt()).toString().substring(0, 19), cmd}
                         : new Object[] {j.getId(), JobOutput.state(j.getState()), exit, JobOutput.duration(j), cmd});
             }
-            if (!r.getNextPageToken().isEmpty()) System.err.println("next page: --page-token " + r.getNextPageToken());
-            return 0;
         }
     }
 
-    @Command(name = "logs", description = {"Print a job's output: its current attempt's (-f follows it, and each new "
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Follow a job's output until it ends", "  hodei job logs -f 0193c5d2-7d1e-7a4c-9d52-1a2b3c4d5e6f", "  # The output of every attempt of a retried job", "  hodei job logs --all-attempts 0193c5d2-7d1e-7a4c-9d52-1a2b3c4d5e6f"},
+        name = "logs", description = {"Print a job's output: its current attempt's (-f follows it, and each new "
             + "attempt after a marker on stderr, until the job ends), an earlier one's (--attempt N) or every "
-            + "attempt's (--all-attempts).", "", "Examples:", "  hodei job logs -f 3f2a...", "  hodei job logs --attempt 1 3f2a..."})
+            + "attempt's (--all-attempts)."})
     static class Logs implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "JOB_ID") String id;
@@ -177,7 +231,8 @@ class JobCommands {
         }
     }
 
-    @Command(name = "cancel", description = "Cancel a job (idempotent).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Cancel, saying why (kept in the job's timeline)", "  hodei job cancel 0193c5d2-7d1e-7a4c-9d52-1a2b3c4d5e6f --reason obsolete"},
+        name = "cancel", description = "Cancel a job (idempotent).")
     static class Cancel implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "JOB_ID") String id;

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code hodei queue}: each provider's capacity, what its admitted jobs and idle warm workers hold, and who waits. */
-@Command(name = "queue", description = "Show each provider's capacity, what is in use, and the jobs waiting for it.")
+@Command(footerHeading = "%nExamples:%n", footer = {"  # Capacity used and free per provider, and who waits", "  hodei queue", "  # For a script", "  hodei queue -o json"},
+        name = "queue", description = "Show each provider's capacity, what is in use, and the jobs waiting for it.")
 class QueueCommand implements Callable<Integer> {
 
     @Mixin ServerAddress server;

@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", description = {
-        "Submit a job, stream its output live, and exit with the job's exit code.",
-        "Example: hodei run -- 'echo hello | tr a-z A-Z'"})
+@Command(footerHeading = "%nExamples:%n", footer = {"  # A shell command; the exit code is the job's", "  hodei run -- 'echo hello | tr a-z A-Z'", "  # In a container, with a deadline and a label", "  hodei run -p docker --image debian:12-slim -t 60 -l team=data -- uname -a", "  # A program and its arguments, without a shell", "  hodei run --argv -- /usr/bin/env printf '%%s\\n' one two"},
+        name = "run", description = {
+        "Submit a job, stream its output live, and exit with the job's exit code."})
 class RunCommand implements Callable<Integer> {
 
     @Mixin

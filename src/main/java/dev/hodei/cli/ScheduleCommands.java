@@ -17,15 +17,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "schedule", description = "Cron schedules that run templates.",
+@Command(footerHeading = "%nExamples:%n", footer = {"  # Every night at 02:30, Central European Time", "  hodei schedule create nightly -t report --cron '0 30 2 * * ?' --tz CET", "  # Every hour, with a parameter of the template", "  hodei schedule create hourly -t report --cron '0 0 * * * ?' -p REGION=eu"},
+        name = "schedule", description = "Cron schedules that run templates.",
         subcommands = {ScheduleCommands.Create.class, ScheduleCommands.ListSchedules.class, ScheduleCommands.Get.class,
                 ScheduleCommands.Pause.class, ScheduleCommands.Resume.class, ScheduleCommands.Next.class,
                 ScheduleCommands.RunNow.class, ScheduleCommands.Delete.class})
 class ScheduleCommands {
 
-    @Command(name = "create", description = {
-            "Schedule a template.",
-            "Example: hodei schedule create nightly-backup --template backup --cron '0 30 2 * * ?' --tz Europe/Madrid -p TARGET=prod"})
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Every night at 02:30, Central European Time", "  hodei schedule create nightly -t report --cron '0 30 2 * * ?' --tz CET", "  # Every hour, with a parameter of the template", "  hodei schedule create hourly -t report --cron '0 0 * * * ?' -p REGION=eu", "  # Every 5 minutes (Unix cron); paused after 3 failed runs in a row", "  hodei schedule create sweep -t cleanup --cron '*/5 * * * *' --pause-after 3"},
+        name = "create", description = {
+            "Schedule a template."})
     static class Create implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "NAME") String name;
@@ -54,7 +55,8 @@ class ScheduleCommands {
         }
     }
 
-    @Command(name = "list", description = "List schedules.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # One template's schedules", "  hodei schedule list -t report"},
+        name = "list", description = "List schedules.")
     static class ListSchedules implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = {"-t", "--template"}) String template = "";
@@ -77,7 +79,8 @@ class ScheduleCommands {
         }
     }
 
-    @Command(name = "get", description = "Show a schedule.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei schedule get report-nightly"},
+        name = "get", description = "Show a schedule.")
     static class Get implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "SCHEDULE") String name;
@@ -106,21 +109,24 @@ class ScheduleCommands {
         }
     }
 
-    @Command(name = "pause", description = "Stop firing (until resume).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei schedule pause report-nightly"},
+        name = "pause", description = "Stop firing (until resume).")
     static class Pause extends EnabledChange {
         boolean enabled() {
             return false;
         }
     }
 
-    @Command(name = "resume", description = "Fire again from the next cron time (what was missed paused is not caught up).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei schedule resume report-nightly"},
+        name = "resume", description = "Fire again from the next cron time (what was missed paused is not caught up).")
     static class Resume extends EnabledChange {
         boolean enabled() {
             return true;
         }
     }
 
-    @Command(name = "next", description = "The next fire times, in the schedule's time zone.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # The next ten fire times", "  hodei schedule next report-nightly -n 10"},
+        name = "next", description = "The next fire times, in the schedule's time zone.")
     static class Next implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "SCHEDULE") String name;
@@ -137,7 +143,8 @@ class ScheduleCommands {
         }
     }
 
-    @Command(name = "run-now", description = "Create a run with the schedule's parameters now, outside the cron.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Fire once now and stream the run's output", "  hodei schedule run-now report-nightly"},
+        name = "run-now", description = "Create a run with the schedule's parameters now, outside the cron.")
     static class RunNow implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "SCHEDULE") String name;
@@ -151,7 +158,8 @@ class ScheduleCommands {
         }
     }
 
-    @Command(name = "delete", description = "Delete a schedule (its runs' history stays).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei schedule delete report-nightly"},
+        name = "delete", description = "Delete a schedule (its runs' history stays).")
     static class Delete implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "SCHEDULE") String name;

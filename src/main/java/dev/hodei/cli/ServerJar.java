@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * Stand-ins, in the client jar, for the commands that run a control plane: each starts the server
- * jar ({@code hodei.jar} beside this jar, or {@code HODEI_SERVER_JAR}) with the same arguments,
+ * jar (see {@link #jar()}) with the same arguments,
  * in the foreground, and ends with it. Their own {@code --help} is the server jar's.
  */
 final class ServerJar implements Callable<Integer> {
@@ -52,7 +52,8 @@ final class ServerJar implements Callable<Integer> {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         String opts = System.getenv("HODEI_SERVER_JAVA_OPTS");
         if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
-        cmd.addAll(List.of("-jar", jar().toString(), name));
+        cmd.addAll(jar());
+        cmd.add(name);
         if (given != null) cmd.addAll(List.of(given));
         Process server = new ProcessBuilder(cmd).inheritIO().start();
         // SIGTERM or Ctrl-C on this process reaches the server too, and we exit only once it has stopped
@@ -70,13 +71,22 @@ final class ServerJar implements Callable<Integer> {
         return exit;
     }
 
-    private static Path jar() {
+    /**
+     * How to start the server jar: {@code HODEI_SERVER_JAR}; else the build's fast layout beside
+     * this jar ({@code server/hodei.jar}, extracted, with its class archive); else {@code hodei.jar}.
+     */
+    private static List<String> jar() {
         String env = System.getenv("HODEI_SERVER_JAR");
-        if (env != null && !env.isBlank()) return Path.of(env);
+        if (env != null && !env.isBlank()) return List.of("-jar", env);
         try {
             Path self = Path.of(ServerJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path archive = self.resolveSibling("server").resolve("hodei.jsa");
+            if (Files.isRegularFile(archive)) {
+                return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                        "-jar", archive.resolveSibling("hodei.jar").toString());
+            }
             Path beside = self.resolveSibling("hodei.jar");
-            if (Files.isRegularFile(beside)) return beside;
+            if (Files.isRegularFile(beside)) return List.of("-jar", beside.toString());
             throw new IllegalArgumentException("the server jar is not beside " + self.getFileName() + " (" + beside
                     + "); build it with ./mvnw package or set HODEI_SERVER_JAR");
         } catch (java.net.URISyntaxException e) {

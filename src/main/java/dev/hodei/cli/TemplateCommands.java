@@ -32,7 +32,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "template", description = "Reusable jobs: templates with typed parameters, their runs.",
+@Command(footerHeading = "%nExamples:%n", footer = {"  # Create a template, then run it with a parameter", "  hodei template create -f examples/templates/report.yaml", "  hodei template run report -p REGION=eu -p DAYS=3"},
+        name = "template", description = "Reusable jobs: templates with typed parameters, their runs.",
         subcommands = {TemplateCommands.Create.class, TemplateCommands.Update.class, TemplateCommands.ListTemplates.class,
                 TemplateCommands.Get.class, TemplateCommands.Runs.class, TemplateCommands.Run.class,
                 TemplateCommands.Retry.class, TemplateCommands.Enable.class, TemplateCommands.Disable.class,
@@ -43,7 +44,8 @@ class TemplateCommands {
         return server.call(channel -> call.apply(TemplateServiceGrpc.newBlockingStub(channel)));
     }
 
-    @Command(name = "create", description = "Create a template from a YAML file (examples/templates/*.yaml).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # From a YAML file, in a namespace", "  hodei template create -f examples/templates/report.yaml -N team-data"},
+        name = "create", description = "Create a template from a YAML file (examples/templates/*.yaml).")
     static class Create implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = {"-f", "--file"}, required = true) Path file;
@@ -61,7 +63,8 @@ class TemplateCommands {
         }
     }
 
-    @Command(name = "update", description = "Store a new version of a template from a YAML file; runs keep theirs.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # A new version; runs already made keep theirs", "  hodei template update -f examples/templates/report.yaml"},
+        name = "update", description = "Store a new version of a template from a YAML file; runs keep theirs.")
     static class Update implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = {"-f", "--file"}, required = true) Path file;
@@ -77,7 +80,8 @@ class TemplateCommands {
         }
     }
 
-    @Command(name = "list", description = "List templates with their run statistics.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # With success rate and median duration", "  hodei template list", "  # Archived ones too", "  hodei template list --all"},
+        name = "list", description = "List templates with their run statistics.")
     static class ListTemplates implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = "--all", description = "Archived templates too") boolean all;
@@ -110,7 +114,8 @@ class TemplateCommands {
         }
     }
 
-    @Command(name = "get", description = "Show a template: parameters, job, statistics.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # The latest version", "  hodei template get report", "  # An earlier one, as YAML", "  hodei template get report --version 2 -o yaml"},
+        name = "get", description = "Show a template: parameters, job, statistics.")
     static class Get implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "TEMPLATE") String name;
@@ -157,7 +162,8 @@ class TemplateCommands {
         }
     }
 
-    @Command(name = "runs", description = "List a template's runs, newest first.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # The last 20 runs: number, version, trigger, parameters", "  hodei template runs report"},
+        name = "runs", description = "List a template's runs, newest first.")
     static class Runs implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "TEMPLATE") String name;
@@ -184,9 +190,9 @@ class TemplateCommands {
         }
     }
 
-    @Command(name = "run", description = {
-            "Run a template: stream its output live and exit with the run's exit code.",
-            "Example: hodei template run backup -p TARGET=staging --param-from-env DB_PASSWORD=PGPASSWORD"})
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Run and stream the output", "  hodei template run report -p REGION=eu -p DAYS=3", "  # A secret parameter from an environment variable, without waiting", "  hodei template run report -p REGION=us --param-from-env TOKEN=API_TOKEN -d"},
+        name = "run", description = {
+            "Run a template: stream its output live and exit with the run's exit code."})
     static class Run implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "TEMPLATE") String name;
@@ -222,7 +228,8 @@ class TemplateCommands {
         return JobOutput.exitCode(done);
     }
 
-    @Command(name = "retry", description = "Run a template again with the parameters of an earlier run.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Run number 42 again, with its parameters", "  hodei template retry report 42"},
+        name = "retry", description = "Run a template again with the parameters of an earlier run.")
     static class Retry implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(index = "0", paramLabel = "TEMPLATE") String name;
@@ -252,28 +259,32 @@ class TemplateCommands {
         }
     }
 
-    @Command(name = "enable", description = "Allow runs (and schedule fires) again.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei template enable report"},
+        name = "enable", description = "Allow runs (and schedule fires) again.")
     static class Enable extends StatusChange {
         TemplateStatus status() {
             return TemplateStatus.TEMPLATE_STATUS_ACTIVE;
         }
     }
 
-    @Command(name = "disable", description = "Refuse runs; its schedules do not fire.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Refuse runs while the target is down", "  hodei template disable report"},
+        name = "disable", description = "Refuse runs; its schedules do not fire.")
     static class Disable extends StatusChange {
         TemplateStatus status() {
             return TemplateStatus.TEMPLATE_STATUS_DISABLED;
         }
     }
 
-    @Command(name = "archive", description = "Disable and hide from 'template list' (--all shows it).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei template archive report"},
+        name = "archive", description = "Disable and hide from 'template list' (--all shows it).")
     static class Archive extends StatusChange {
         TemplateStatus status() {
             return TemplateStatus.TEMPLATE_STATUS_ARCHIVED;
         }
     }
 
-    @Command(name = "delete", description = "Delete a template and its schedules (its runs' history stays).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Cancel its active runs and delete it", "  hodei template delete report --force"},
+        name = "delete", description = "Delete a template and its schedules (its runs' history stays).")
     static class Delete implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "TEMPLATE") String name;

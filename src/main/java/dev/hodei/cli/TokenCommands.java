@@ -21,13 +21,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "token", description = "API tokens: who may call the control plane, with which role, in which namespaces.",
+@Command(footerHeading = "%nExamples:%n", footer = {"  # A submitter token for one team, valid 90 days", "  hodei token create ci-data --role submitter -N team-data --ttl 90d"},
+        name = "token", description = "API tokens: who may call the control plane, with which role, in which namespaces.",
         subcommands = {TokenCommands.Create.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class,
                 TokenCommands.WhoAmI.class})
 class TokenCommands {
 
-    @Command(name = "create", description = {"Create a token and print it (shown once; the server keeps only its hash).",
-            "Example: hodei token create ci-data --role submitter --namespace data --ttl 90d"})
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # A submitter token for one team, valid 90 days", "  hodei token create ci-data --role submitter -N team-data --ttl 90d", "  # A read-only token for every namespace", "  hodei token create dashboards --role viewer -N '*'"},
+        name = "create", description = {"Create a token and print it (shown once; the server keeps only its hash)."})
     static class Create implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "NAME") String name;
@@ -49,7 +50,8 @@ class TokenCommands {
         }
     }
 
-    @Command(name = "list", description = "List tokens (never their secrets).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Revoked ones too", "  hodei token list --all"},
+        name = "list", description = "List tokens (never their secrets).")
     static class ListTokens implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = "--all", description = "Include revoked tokens") boolean all;
@@ -72,7 +74,8 @@ class TokenCommands {
         }
     }
 
-    @Command(name = "revoke", description = "Revoke a token: its next call is refused.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei token revoke ci-data"},
+        name = "revoke", description = "Revoke a token: its next call is refused.")
     static class Revoke implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Parameters(paramLabel = "NAME_OR_ID") String token;
@@ -86,7 +89,8 @@ class TokenCommands {
         }
     }
 
-    @Command(name = "whoami", description = "The token in use: name, role, namespaces.")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  hodei token whoami"},
+        name = "whoami", description = "The token in use: name, role, namespaces.")
     static class WhoAmI implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Mixin OutputFormat output;
@@ -100,7 +104,8 @@ class TokenCommands {
         }
     }
 
-    @Command(name = "audit", description = "Refused calls and token changes, newest first (admins).")
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # The latest refusals and token changes", "  hodei audit --limit 20"},
+        name = "audit", description = "Refused calls and token changes, newest first (admins).")
     static class Audit implements Callable<Integer> {
         @Mixin ServerAddress server;
         @Option(names = "--limit", defaultValue = "50") int limit;

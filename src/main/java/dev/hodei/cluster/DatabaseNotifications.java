@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -33,6 +35,7 @@ public class DatabaseNotifications {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Connection connection;
+    private final Queue<String> pending = new ConcurrentLinkedQueue<>();
 
     public DatabaseNotifications(DedicatedConnections connections, JdbcTemplate jdbc) {
         this.connections = connections;
@@ -41,20 +44,18 @@ public class DatabaseNotifications {
         thread.setDaemon(true);
     }
 
-    /** Listens on {@code channel} (a fixed identifier, never user input) from now on. */
+    /**
+     * Listens on {@code channel} (a fixed identifier, never user input) within one poll; the
+     * listener gets {@code null} once it does, to catch up with what was sent before.
+     */
     public void listen(String channel, Consumer<String> listener) {
         if (!channel.matches("[a-z_]+")) throw new IllegalArgumentException("channel: " + channel);
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+        // The thread issues the LISTEN: its connection is busy in a poll, whose lock a caller here
+        // would wait for (for seconds at start-up: the poller takes it back first, it is not fair).
+        pending.add(channel);
         synchronized (this) {
             if (!thread.isAlive() && running) thread.start();
-        }
-        Connection c = connection;
-        if (c != null) {
-            try (Statement s = c.createStatement()) {
-                s.execute("LISTEN " + channel);
-            } catch (SQLException e) {
-                log.debug("LISTEN {} deferred to the next connection: {}", channel, e.toString());
-            }
         }
     }
 
@@ -67,6 +68,7 @@ public class DatabaseNotifications {
         long backoff = 200;
         while (running) {
             try (Connection c = connections.open("hodei notifications")) {
+                pending.clear(); // every channel known from here on is listened to just below
                 try (Statement s = c.createStatement()) {
                     for (String channel : listeners.keySet()) s.execute("LISTEN " + channel);
                 }
@@ -75,6 +77,12 @@ public class DatabaseNotifications {
                 deliverToAll(null); // whatever was sent while no connection listened
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (running) {
+                    for (String channel; (channel = pending.poll()) != null; ) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("LISTEN " + channel);
+                        }
+                        deliver(channel, null);
+                    }
                     PGNotification[] received = pg.getNotifications(POLL_MS);
                     if (received == null) continue;
                     for (PGNotification n : received) deliver(n.getName(), n.getParameter());

@@ -37,6 +37,9 @@ public class WorkerReaper {
     private final WorkerStore workers;
     private final HodeiProperties.Workers settings;
     private final Clock clock;
+    // The reap route starts with Camel, before the application is ready: until the heartbeat clocks
+    // of the workers live at the last stop are restarted, their silence only measures our downtime.
+    private volatile boolean clocksRestarted;
 
     public WorkerReaper(WorkerStore workers, HodeiProperties props, Clock clock) {
         this.workers = workers;
@@ -48,6 +51,7 @@ public class WorkerReaper {
     @EventListener(ApplicationReadyEvent.class)
     public void graceAfterRestart() {
         int n = workers.restartHeartbeatClocks();
+        clocksRestarted = true;
         if (n > 0) log.info("{} worker(s) were live when the control plane last stopped; waiting for them to reconnect", n);
     }
 
@@ -58,7 +62,7 @@ public class WorkerReaper {
             doomed.add(new Doomed(w.id(), DestroyReason.GC_PROVISION_TIMEOUT, Failure.START_TIMEOUT.because(
                     "the agent did not register within " + settings.startDeadline().toSeconds() + " s")));
         }
-        for (WorkerRecord w : workers.silentSince(now.minus(settings.lostAfter()))) {
+        for (WorkerRecord w : clocksRestarted ? workers.silentSince(now.minus(settings.lostAfter())) : List.<WorkerRecord>of()) {
             doomed.add(new Doomed(w.id(), DestroyReason.GC_LOST,
                     Failure.WORKER_LOST.because("no heartbeat for " + settings.lostAfter().toSeconds() + " s")));
         }

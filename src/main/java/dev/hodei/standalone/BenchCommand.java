@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = {
+@Command(footerHeading = "%nExamples:%n", footer = {"  # 30 jobs on a control plane of its own", "  hodei bench -n 30", "  # A burst of 1000 jobs, submitted 100 per call", "  hodei bench --burst 1000 --batch 100", "  # Against a running server", "  hodei bench -n 20 --server 127.0.0.1:50051"},
+        name = "bench", description = {
         "Measure the job cycle: submit N trivial jobs one after the other and report median and p95 of",
         "submit->running and submit->finished, from the server's own timestamps, and (own control plane",
         "only) result->destroyed. With --provider docker each job is paired with a bare",

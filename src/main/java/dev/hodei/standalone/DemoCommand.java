@@ -20,7 +20,8 @@ import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Start a control plane on the embedded defaults, run sample jobs, "
+@Command(footerHeading = "%nExamples:%n", footer = {"  hodei demo", "  # The sample jobs in Docker containers", "  hodei demo -p docker"},
+        name = "demo", description = "Start a control plane on the embedded defaults, run sample jobs, "
         + "stream their output, print a summary, shut down.")
 class DemoCommand implements Callable<Integer> {
 

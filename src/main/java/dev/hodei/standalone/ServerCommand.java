@@ -13,7 +13,8 @@ import sun.misc.Signal;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
-@Command(name = "server", description = "Run the control plane (embedded PostgreSQL unless HODEI_DB_URL is set).")
+@Command(footerHeading = "%nExamples:%n", footer = {"  # On the default ports with the embedded database", "  hodei server", "  # Another data folder and ports", "  hodei server --home /tmp/hodei-2 --grpc-port 50061 --http-port 8090"},
+        name = "server", description = "Run the control plane (embedded PostgreSQL unless HODEI_DB_URL is set).")
 class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--grpc-port", description = "gRPC port (default 50051)")

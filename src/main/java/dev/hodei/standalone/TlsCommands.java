@@ -10,11 +10,13 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "tls", description = "Certificates for a control plane reachable from other machines.",
+@Command(footerHeading = "%nExamples:%n", footer = {"  hodei tls init --host hodei.example.com --client ci"},
+        name = "tls", description = "Certificates for a control plane reachable from other machines.",
         subcommands = {TlsCommands.Init.class})
 class TlsCommands {
 
-    @Command(name = "init", description = {
+    @Command(footerHeading = "%nExamples:%n", footer = {"  # Server certificate for a host name, and a client certificate for mTLS", "  hodei tls init --host hodei.example.com --client ci"},
+        name = "init", description = {
             "Make a local CA and a server certificate (PEM) for a first real deployment, and print the",
             "settings that use them. Agents are handed ca.pem by their provider; clients pass --ca-file."})
     static class Init implements Callable<Integer> {

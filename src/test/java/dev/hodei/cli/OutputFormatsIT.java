@@ -1,6 +1,7 @@
 package dev.hodei.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -26,6 +27,8 @@ import hodei.v1.RunTemplateRequest;
 import hodei.v1.Schedule;
 import hodei.v1.Template;
 import hodei.v1.TemplateDefinition;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -72,6 +75,35 @@ class OutputFormatsIT extends ControlPlaneIT {
         CliProcess.Result wide = cli.run("job", "list", "-o", "wide");
         assertThat(wide.exit()).as(wide.err()).isZero();
         assertThat(wide.out()).contains("PROVIDER", "NAMESPACE", job.getId());
+    }
+
+    @Test
+    void jobListWatchPrintsEachChangeOnceAsARowOrAJsonLine() throws Exception {
+        CliProcess cli = new CliProcess(grpc.port(), props.home());
+        String label = "watch-" + UUID.randomUUID().toString().substring(0, 8);
+        try (CliProcess.Running table = cli.start("job", "list", "-w", "--interval", "1", "-l", "watch=" + label);
+                CliProcess.Running json = cli.start("job", "list", "--watch", "--interval", "1", "-o", "json",
+                        "-l", "watch=" + label)) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !table.lines().isEmpty());
+            assertThat(table.lines().get(0)).startsWith("ID").contains("STATE", "COMMAND");
+            String id = client.submit(JobSpec.newBuilder().setShell("sleep 1").putLabels("watch", label).build()).getId();
+            client.awaitEnd(id);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(table.lines()).anySatisfy(l -> assertThat(l).startsWith(id).contains("SUCCEEDED"));
+                assertThat(json.lines()).anySatisfy(l -> assertThat(l).contains("SUCCEEDED"));
+            });
+            // a job is printed again only when it changed: once finished, never more
+            int rows = table.lines().size();
+            List<String> before = json.lines();
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> table.lines().size() == rows && json.lines().size() == before.size());
+            assertThat(table.lines().stream().filter(l -> l.startsWith(id) && l.contains("SUCCEEDED"))).hasSize(1);
+            for (String line : json.lines()) {
+                Job.Builder job = Job.newBuilder();
+                JsonFormat.parser().merge(line, job);
+                assertThat(job.getId()).isEqualTo(id);
+            }
+        }
     }
 
     @Test

@@ -256,6 +256,9 @@ class LifecycleRoutesTest {
     void theReaperDoomsAWorkerWhoseHeartbeatsStoppedAndItsJobIsRetriedAfterTheDestroy() throws Exception {
         Running r = running();
         Duration silence = props.workers().lostAfter().plusSeconds(1);
+        WorkerReaper notReadyYet = new WorkerReaper(workers, props, Clock.offset(Clock.systemUTC(), silence));
+        assertThat(notReadyYet.doomed()).as("before the heartbeat clocks restart, silence measures our downtime")
+                .extracting(WorkerReaper.Doomed::workerId).doesNotContain(r.workerId);
         WorkerReaper.Doomed lost = reaperAt(silence).doomed().stream()
                 .filter(d -> d.workerId().equals(r.workerId)).findFirst().orElseThrow();
         assertThat(lost.reason()).isEqualTo(DestroyReason.GC_LOST);
@@ -284,7 +287,9 @@ class LifecycleRoutesTest {
     }
 
     private WorkerReaper reaperAt(Duration ahead) {
-        return new WorkerReaper(workers, props, Clock.offset(Clock.systemUTC(), ahead));
+        WorkerReaper reaper = new WorkerReaper(workers, props, Clock.offset(Clock.systemUTC(), ahead));
+        reaper.graceAfterRestart();
+        return reaper;
     }
 
     private JobDeadlines deadlinesAt(Duration ahead) {

@@ -25,16 +25,7 @@ public final class CliProcess {
     }
 
     public Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:SharedArchiveFile=" + Path.of("target", "hodei-cli.jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", Path.of("target", "hodei-cli.jar").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HODEI_SERVER", "127.0.0.1:" + grpcPort);
-        pb.environment().put("HODEI_HOME", home.toString());
-        pb.environment().remove("HODEI_TOKEN");
-        pb.environment().put("HODEI_CONFIG", home.resolve("no-such-config.yaml").toString());
+        ProcessBuilder pb = command(args);
         Path err = Files.createTempFile("hodei-cli", ".err");
         try {
             Process p = pb.redirectError(err.toFile()).start();
@@ -47,5 +38,53 @@ public final class CliProcess {
         } finally {
             Files.deleteIfExists(err);
         }
+    }
+
+    /** A command that runs until stopped ({@code --watch}): its output line by line as it comes; close it to stop it. */
+    public Running start(String... args) throws Exception {
+        return new Running(command(args).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        private Running(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line; (line = out.readLine()) != null; ) lines.add(line);
+                } catch (java.io.IOException ended) {
+                    // the process was stopped
+                }
+            }, "cli-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        public List<String> lines() {
+            return List.copyOf(lines);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+        }
+    }
+
+    private ProcessBuilder command(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                "-XX:SharedArchiveFile=" + Path.of("target", "hodei-cli.jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-jar", Path.of("target", "hodei-cli.jar").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("HODEI_SERVER", "127.0.0.1:" + grpcPort);
+        pb.environment().put("HODEI_HOME", home.toString());
+        pb.environment().remove("HODEI_TOKEN");
+        pb.environment().put("HODEI_CONFIG", home.resolve("no-such-config.yaml").toString());
+        return pb;
     }
 }

@@ -60,14 +60,25 @@ public final class ServerProcess implements AutoCloseable {
         return home;
     }
 
+    /** The server as {@code ./hodei server} starts it: extracted, with its class archive, when the build made them. */
+    private static List<String> serverJar() {
+        Path extracted = Path.of("target", "server").toAbsolutePath();
+        if (Files.isRegularFile(extracted.resolve("hodei.jsa"))) {
+            return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + extracted.resolve("hodei.jsa"), "-Xlog:cds=off",
+                    "-Xlog:cds+dynamic=off", "-jar", extracted.resolve("hodei.jar").toString());
+        }
+        return List.of("-jar", Path.of("target", "hodei.jar").toAbsolutePath().toString());
+    }
+
     /**
      * Starts the server and waits until it answers gRPC calls and has finished starting (gRPC
      * listens before the Camel routes run).
      */
     public ServerProcess start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-jar", Path.of("target", "hodei.jar").toAbsolutePath().toString(),
-                "server", "--home", home.toString(), "--grpc-port", Integer.toString(grpcPort), "--http-port", "0"));
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(serverJar());
+        cmd.addAll(List.of("server", "--home", home.toString(), "--grpc-port", Integer.toString(grpcPort), "--http-port", "0"));
         cmd.addAll(extraArgs);
         File log = home.resolve("server-" + started.size() + ".log").toFile();
         current = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
