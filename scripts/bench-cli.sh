@@ -1,27 +1,59 @@
 #!/usr/bin/env bash
-# Whole-process timings of the CLI against a control plane started here (docs/benchmarks.md):
-# `hodei --help`, `hodei job get`, `hodei run -- true`, each N times (default 9), the client jar
-# (as ./hodei runs it) beside the server jar (java -jar target/hodei.jar, what ./hodei ran before), and the
-# server's own start-up. Prints min / median / max wall seconds. Build first: ./mvnw -DskipTests package
+# Whole-process timings of the CLI and of the server's start-up (docs/benchmarks.md), on copies of
+# the built jars in a temporary home (a rebuild during the run must not replace a jar under a server):
+#   - server start-up to "ready" (readiness UP, gRPC accepting), embedded PostgreSQL reused, RUNS
+#     times each, alternated: the fast layout ./hodei server uses (extracted, class archive, made
+#     here by scripts/server-class-archive.sh) and the plain fat jar (java -jar hodei.jar, before);
+#   - `hodei --help`, `hodei job get`, `hodei run -- true`, RUNS times each: the client jar as
+#     ./hodei runs it beside the server jar (java -jar hodei.jar, what ./hodei ran before).
+# Prints min / median / max seconds. Build first: ./mvnw -DskipTests package
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-9}"
 home="$(mktemp -d)"
+bin="$home/bin"
+server=""
+trap '[[ -z "$server" ]] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$home"' EXIT
+mkdir "$bin" && cp target/hodei.jar target/hodei-agent.jar target/hodei-cli.jar target/hodei-cli.jsa "$bin/"
+scripts/server-class-archive.sh "$bin/hodei.jar"
 port=$((20000 + RANDOM % 20000))
-# the server runs from a copy: a rebuild during the run must not replace the jar under it
-mkdir "$home/bin" && cp target/hodei.jar target/hodei-agent.jar "$home/bin/"
-java -jar "$home/bin/hodei.jar" server --home "$home" --grpc-port "$port" --http-port 0 >"$home/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$home"' EXIT
 export HODEI_SERVER="127.0.0.1:$port" HODEI_HOME="$home" HODEI_CONFIG="$home/none.yaml"
-until grep -q "Hodei control plane ready" "$home/server.log"; do
-  kill -0 $server 2>/dev/null || { tail -20 "$home/server.log"; exit 1; }
-  sleep 0.2
+fast=(-Xshare:auto -XX:SharedArchiveFile="$bin/server/hodei.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$bin/server/hodei.jar")
+plain=(-jar "$bin/hodei.jar")
+
+start_server() { # java args...: starts it in the background, waits until ready; $ready: its own figure
+  : >"$home/server.log"
+  java "$@" server --home "$home" --grpc-port "$port" --http-port 0 >"$home/server.log" 2>&1 &
+  server=$!
+  until grep -q "Hodei control plane ready" "$home/server.log"; do
+    kill -0 "$server" 2>/dev/null || { tail -20 "$home/server.log"; exit 1; }
+    sleep 0.1
+  done
+  ready=$(grep -o "ready in [0-9.]*" "$home/server.log" | grep -o "[0-9.]*$")
+}
+stop_server() {
+  kill "$server"; wait "$server" 2>/dev/null || true; server=""
+}
+summary() { # label, values...
+  local label=$1; shift
+  IFS=$'\n' read -r -d '' -a sorted < <(printf '%s\n' "$@" | sort -n && printf '\0')
+  local n=${#sorted[@]}
+  printf "%-44s min %6.3f  median %6.3f  max %6.3f s (%d runs)\n" "$label" "${sorted[0]}" "${sorted[$((n / 2))]}" "${sorted[$((n - 1))]}" "$n"
+}
+
+start_server "${plain[@]}"; stop_server # the first start makes the database
+fast_ready=(); plain_ready=()
+for _ in $(seq "$runs"); do
+  start_server "${fast[@]}"; fast_ready+=("$ready"); stop_server
+  start_server "${plain[@]}"; plain_ready+=("$ready"); stop_server
 done
-grep -o "Hodei control plane ready in [0-9.]* s" "$home/server.log"
+summary "server ready (fast layout, ./hodei server)" "${fast_ready[@]}"
+summary "server ready (fat jar, before)" "${plain_ready[@]}"
+
+start_server "${fast[@]}"
 # the client exactly as ./hodei starts it, without ./hodei's is-the-build-stale check
 client=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto
-  -XX:SharedArchiveFile=target/hodei-cli.jsa -Xlog:cds=off -Xlog:cds+dynamic=off -jar target/hodei-cli.jar)
+  -XX:SharedArchiveFile="$bin/hodei-cli.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$bin/hodei-cli.jar")
 id=$("${client[@]}" job submit -- true | tail -1)
 
 measure() { # label, command...
@@ -31,14 +63,11 @@ measure() { # label, command...
   for _ in $(seq "$runs"); do
     local t0 t1
     t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
-    times+=("$(( (t1 - t0) / 1000000 ))")
+    times+=("$(bc -l <<<"($t1 - $t0) / 1000000000")")
   done
-  IFS=$'\n' read -r -d '' -a sorted < <(printf '%s\n' "${times[@]}" | sort -n && printf '\0')
-  printf "%-44s min %5.3f  median %5.3f  max %5.3f s (%d runs)\n" "$label" \
-    "$(bc -l <<<"${sorted[0]}/1000")" "$(bc -l <<<"${sorted[$((runs / 2))]}/1000")" \
-    "$(bc -l <<<"${sorted[$((runs - 1))]}/1000")" "$runs"
+  summary "$label" "${times[@]}"
 }
-old=(java -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$home/bin/hodei.jar")
+old=(java -XX:TieredStopAtLevel=1 -Xshare:auto -jar "$bin/hodei.jar")
 measure "hodei --help (client jar)" "${client[@]}" --help
 measure "hodei --help (server jar, before)" "${old[@]}" --help
 measure "hodei job get (client jar)" "${client[@]}" job get "$id"

@@ -25,6 +25,7 @@ public class OrphanSweep {
     private final WorkerStore workers;
     private final WorkerDestruction destruction;
     private final Set<String> unreachable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public OrphanSweep(Providers providers, WorkerStore workers, WorkerDestruction destruction) {
         this.providers = providers;
@@ -40,14 +41,18 @@ public class OrphanSweep {
             try {
                 resources = provider.list();
             } catch (Exception e) {
-                // said once per outage: a provider nobody uses (no Docker daemon here) must not warn every pass
-                if (unreachable.add(provider.name())) {
+                // Said once per outage, and only while the provider has workers of ours: one nobody
+                // uses (no Docker daemon on this machine) is no news at all.
+                if (unreachable.add(provider.name())) log.debug("GC: cannot list {} resources: {}", provider.name(), e.getMessage());
+                if (!warned.contains(provider.name()) && workers.anyLiveOn(provider.name())) {
+                    warned.add(provider.name());
                     log.warn("GC: cannot list {} resources: {} (not said again until it answers)", provider.name(),
                             e.getMessage());
                 }
                 continue;
             }
-            if (unreachable.remove(provider.name())) log.info("GC: {} answers again", provider.name());
+            unreachable.remove(provider.name());
+            if (warned.remove(provider.name())) log.info("GC: {} answers again", provider.name());
             // Read after listing: a worker row is written before its resource is made, so any
             // resource just listed already has its row, while one read before could miss it.
             Set<UUID> live = resources.isEmpty() ? Set.of() : workers.liveIds();

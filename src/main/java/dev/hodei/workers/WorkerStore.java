@@ -271,6 +271,12 @@ public class WorkerStore {
                 Map.of("job", jobId), UUID.class).stream().findFirst();
     }
 
+    public boolean anyLiveOn(String provider) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM workers WHERE provider = :provider AND destroyed_at IS NULL)",
+                Map.of("provider", provider), Boolean.class));
+    }
+
     public Set<UUID> liveIds() {
         return Set.copyOf(jdbc.queryForList("SELECT id FROM workers WHERE destroyed_at IS NULL", Map.of(), UUID.class));
     }

@@ -2,14 +2,24 @@ package dev.hodei.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.hodei.jobs.AttemptFailure;
 import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobState;
 import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
 import dev.hodei.jobs.ResultOutcome;
+import dev.hodei.providers.ManagedResource;
+import dev.hodei.providers.Providers;
+import dev.hodei.providers.ProvisioningException;
+import dev.hodei.providers.WorkerLaunch;
+import dev.hodei.providers.WorkerProvider;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.DestroyReason;
+import dev.hodei.workers.WorkerDestruction;
 import dev.hodei.workers.WorkerStore;
 import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
@@ -30,6 +40,7 @@ import org.apache.camel.test.spring.junit5.EnableRouteCoverage;
 import org.apache.camel.test.spring.junit5.UseAdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -55,6 +66,7 @@ class LifecycleRoutesTest {
     @Autowired WorkerStore workers;
     @Autowired JdbcTemplate jdbc;
     @Autowired HodeiProperties props;
+    @Autowired WorkerDestruction workerDestruction;
 
     @EndpointInject("mock:scheduled") MockEndpoint scheduled;
     @EndpointInject("mock:destroy") MockEndpoint destroy;
@@ -284,6 +296,77 @@ class LifecycleRoutesTest {
         assertThat(deadlinesAt(props.workers().startDeadline().plusSeconds(1)).stuckClaims())
                 .filteredOn(f -> f.jobId().equals(stuck)).singleElement()
                 .extracting(AttemptFailure::reason).isEqualTo("SCHEDULING_FAILED: claimed but never provisioned");
+    }
+
+    @Test
+    void theOrphanSweepWarnsOfAnUnreachableProviderOnceAndOnlyWhileItHasWorkers() {
+        boolean[] answers = {false};
+        WorkerProvider away = new Stub("away") {
+            @Override
+            public List<ManagedResource> list() throws ProvisioningException {
+                if (!answers[0]) throw new ProvisioningException("daemon unreachable");
+                return List.of();
+            }
+        };
+        OrphanSweep sweep = new OrphanSweep(new Providers(List.of(away, new Stub(props.jobs().defaultProvider())), props),
+                workers, workerDestruction);
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(OrphanSweep.class);
+        ListAppender<ILoggingEvent> said = new ListAppender<>();
+        said.start();
+        logger.addAppender(said);
+        UUID worker = UUID.randomUUID();
+        try {
+            sweep.sweep();
+            sweep.sweep();
+            assertThat(said.list).as("no worker of ours there: no news").noneMatch(e -> e.getLevel() == Level.WARN);
+
+            workers.insertWarm(worker, "away", "away-pool", "", 0.5, 256, "default", false);
+            sweep.sweep();
+            sweep.sweep();
+            assertThat(said.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("cannot list away resources: daemon unreachable");
+
+            answers[0] = true;
+            sweep.sweep();
+            assertThat(said.list).extracting(ILoggingEvent::getFormattedMessage).contains("GC: away answers again");
+        } finally {
+            logger.detachAppender(said);
+            workers.markDestroyed(worker, DestroyReason.NOT_NEEDED);
+        }
+    }
+
+    /** A provider that makes nothing and lists nothing. */
+    private static class Stub implements WorkerProvider {
+        private final String name;
+
+        Stub(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void provision(WorkerLaunch launch, java.util.function.Consumer<String> recordResource)
+                throws ProvisioningException {
+            throw new ProvisioningException("a stub makes no worker");
+        }
+
+        @Override
+        public void destroy(ManagedResource resource) {
+        }
+
+        @Override
+        public List<ManagedResource> list() throws ProvisioningException {
+            return List.of();
+        }
+
+        @Override
+        public void checkHealth() {
+        }
     }
 
     private WorkerReaper reaperAt(Duration ahead) {
