@@ -93,17 +93,31 @@ public class JobTransitions {
      * at once, elsewhere.
      */
     public List<JobRecord> releaseClaimsOf(UUID deadReplica, String replicaName) {
+        return release("claimed_by = :replica", Map.of("replica", deadReplica, "why", "claim released: replica "
+                + replicaName + " died before starting a worker"));
+    }
+
+    /**
+     * The same for the claims of replicas that stopped cleanly: a claim taken in the last moments
+     * of a stop may never reach its provider, and would otherwise wait for the start deadline and
+     * cost an attempt. Safe while the stopping replica still provisions: provisioning is guarded
+     * by {@code claimed_by}.
+     */
+    public List<JobRecord> releaseClaimsOfStoppedReplicas() {
+        return release("claimed_by IN (SELECT id FROM replicas WHERE stopped_at IS NOT NULL AND id <> :me)",
+                Map.of("me", replicas.id(), "why", "claim released: its replica stopped before starting a worker"));
+    }
+
+    private List<JobRecord> release(String whose, Map<String, ?> params) {
         List<JobRecord> released = jdbc.query("""
                 WITH released AS (
                     UPDATE jobs SET state = 'PENDING', attempt = attempt - 1, claimed_by = NULL, updated_at = now()
-                    WHERE id IN (SELECT id FROM jobs WHERE state = 'ASSIGNED' AND claimed_by = :replica FOR UPDATE SKIP LOCKED)
+                    WHERE id IN (SELECT id FROM jobs WHERE state = 'ASSIGNED' AND %s FOR UPDATE SKIP LOCKED)
                     RETURNING *),
                 ev AS (
                     INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
                     SELECT id, 'ASSIGNED', 'PENDING', attempt + 1, :why FROM released)
-                SELECT * FROM released""",
-                Map.of("replica", deadReplica, "why", "claim released: replica " + replicaName
-                        + " died before starting a worker"), JobRecord::map);
+                SELECT * FROM released""".formatted(whose), params, JobRecord::map);
         released.forEach(j -> publisher.publishEvent(new JobTransitioned(j, ASSIGNED)));
         return released;
     }
@@ -111,13 +125,13 @@ public class JobTransitions {
     /** ASSIGNED → PROVISIONING: a worker is being made for this attempt. */
     public boolean startProvisioning(JobRecord job, UUID workerId, String provider) {
         return move(START_PROVISIONING, job.id(), job.attempt(), "provisioning worker " + workerId + " on " + provider,
-                null, Map.of());
+                null, Map.of("claimer", replicas.id()));
     }
 
     /** ASSIGNED → PROVISIONING without a provider call: a warm worker of {@code pool} was bound to the attempt. */
     public boolean takeWarmWorker(JobRecord job, UUID workerId, String pool) {
         return move(START_PROVISIONING, job.id(), job.attempt(), "warm worker " + workerId + " of pool " + pool, null,
-                Map.of());
+                Map.of("claimer", replicas.id()));
     }
 
     /** PROVISIONING → RUNNING: the attempt's worker took the job. */
@@ -176,7 +190,7 @@ public class JobTransitions {
         String sql = """
                 WITH prev AS (
                     SELECT id, state FROM jobs
-                    WHERE id = :id AND state IN (:from) %s
+                    WHERE id = :id AND state IN (:from) %s %s
                     FOR UPDATE),
                 upd AS (
                     UPDATE jobs j SET state = :to, updated_at = now() %s
@@ -188,6 +202,9 @@ public class JobTransitions {
                     FROM upd)
                 SELECT * FROM upd""".formatted(
                 attempt == null ? "" : "AND attempt = :attempt",
+                // only the replica holding the claim provisions it: one whose claim was released
+                // (it stopped or was thought dead) must not start a second worker
+                params.containsKey("claimer") ? "AND claimed_by = :claimer" : "",
                 extraSet == null ? "" : ", " + extraSet);
         List<JobTransitioned> moved = jdbc.query(sql, p, (rs, i) -> new JobTransitioned(JobRecord.map(rs, i),
                 JobState.valueOf(rs.getString("from_state"))));

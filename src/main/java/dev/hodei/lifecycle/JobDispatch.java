@@ -23,14 +23,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobDispatch {
 
-    /** What became of the hand-over; anything but SENT leaves the worker to be destroyed. */
+    /** What became of the hand-over; NOT_WAITING and SECRETS_UNAVAILABLE leave the worker to be destroyed. */
     public enum Dispatch {
         SENT,
         /** The job no longer waits for this worker (cancelled, timed out, another attempt). */
         NOT_WAITING,
         /** The job's secrets cannot be opened: it FAILED with that reason. */
         SECRETS_UNAVAILABLE,
-        /** The job was RUNNING on this worker, but its stream closed before the job reached it. */
+        /** The job is RUNNING on this worker, but its stream closed before the job reached it: its agent may resume. */
         STREAM_CLOSED
     }
 
@@ -54,12 +54,22 @@ public class JobDispatch {
         this.cipher = cipher;
     }
 
-    public Dispatch dispatch(UUID workerId, UUID jobId) {
+    /** Whether the job's current attempt still waits (PROVISIONING) for this worker to take it. */
+    public boolean awaitsDispatch(UUID workerId, UUID jobId) {
+        return waitingFor(workerId, jobId) != null;
+    }
+
+    private JobRecord waitingFor(UUID workerId, UUID jobId) {
         JobRecord job = jobs.find(jobId).orElse(null);
         Integer attempt = workers.find(workerId).map(WorkerRecord::jobAttempt).orElse(null);
-        if (job == null || job.state() != JobState.PROVISIONING || attempt == null || attempt != job.attempt()) {
-            return Dispatch.NOT_WAITING;
-        }
+        return job != null && job.state() == JobState.PROVISIONING && attempt != null && attempt == job.attempt()
+                ? job : null;
+    }
+
+    public Dispatch dispatch(UUID workerId, UUID jobId) {
+        JobRecord job = waitingFor(workerId, jobId);
+        if (job == null) return Dispatch.NOT_WAITING;
+        int attempt = job.attempt();
         Map<String, String> secrets;
         try {
             secrets = cipher.open(job.secretEnv(), SecretCipher.forJob(jobId));

@@ -27,6 +27,12 @@ public class ReplicaLoss {
         this.transitions = transitions;
     }
 
+    /** Route {@code replica-heartbeat}: claims a cleanly stopped replica took but did not provision are pending again. */
+    public void releaseClaimsOfStopped() {
+        int released = transitions.releaseClaimsOfStoppedReplicas().size();
+        if (released > 0) log.info("{} job(s) claimed by a replica that stopped meanwhile are pending again", released);
+    }
+
     public void handOver(Replicas.Replica dead) {
         int n = workers.graceAfterReplicaLoss(dead.id());
         int released = transitions.releaseClaimsOf(dead.id(), dead.name()).size();

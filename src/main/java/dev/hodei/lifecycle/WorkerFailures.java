@@ -1,7 +1,6 @@
 package dev.hodei.lifecycle;
 
 import dev.hodei.jobs.AttemptFailure;
-import dev.hodei.jobs.Failure;
 import dev.hodei.workers.WorkerRecord;
 import dev.hodei.workers.WorkerState;
 import dev.hodei.workers.WorkerStore;
@@ -24,10 +23,6 @@ public class WorkerFailures {
         WorkerRecord worker = workers.find(workerId).orElse(null);
         if (worker == null || worker.jobId() == null || worker.jobAttempt() == null) return null;
         return new AttemptFailure(worker.jobId(), worker.jobAttempt(), failure);
-    }
-
-    public AttemptFailure streamClosed(UUID workerId) {
-        return attemptOf(workerId, Failure.WORKER_LOST.because("the agent's stream closed before the job reached it"));
     }
 
     /** Route {@code worker-start-failed}: a worker still starting ends; false if it already moved on. */

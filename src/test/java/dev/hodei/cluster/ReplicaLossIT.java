@@ -89,7 +89,7 @@ class ReplicaLossIT {
             for (int i = 0; i < JOBS; i++) {
                 Job j = done.get(i);
                 assertThat(j.getState()).as("job %d: %s", i, j.getFailureReason()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-                assertThat(j.getAttempt()).as("job %d ran once", i).isEqualTo(1);
+                assertThat(j.getAttempt()).as("job %d ran once: %s", i, history(j.getId())).isEqualTo(1);
                 List<LogChunk> chunks = survivor.logs(j.getId());
                 assertThat(chunks.stream().map(ch -> ch.getData().toStringUtf8()).collect(Collectors.joining()))
                         .as("job %d's output, once and in order", i).isEqualTo("start-" + i + "\nend-" + i + "\n");
@@ -108,6 +108,19 @@ class ReplicaLossIT {
                     JOBS, Duration.between(killed, noticed).toMillis() / 1000.0, longestPause);
         } finally {
             clients.forEach(TestClient::close);
+        }
+    }
+
+    /** The job's transitions with their reasons, for a failure message. */
+    String history(String jobId) throws Exception {
+        try (Connection c = db.connect();
+             var s = c.prepareStatement("SELECT string_agg(coalesce(from_state, '') || '->' || to_state || ' (' || coalesce(reason, '') || ')', "
+                     + "'; ' ORDER BY id) FROM job_events WHERE job_id = ?::uuid")) {
+            s.setString(1, jobId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 
