@@ -41,7 +41,7 @@ public class ApiTokens {
     public record Token(UUID id, String name, Role role, Set<String> namespaces, String createdBy, Instant createdAt,
                         Instant expiresAt, Instant revokedAt) {
 
-        Caller caller() {
+        public Caller caller() {
             return new Caller(id, name, role, namespaces);
         }
     }

@@ -214,9 +214,15 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             Set<JobState> states = request.getStatesList().stream()
                     .filter(s -> s != hodei.v1.JobState.JOB_STATE_UNSPECIFIED)
                     .map(JobState::fromProto).collect(Collectors.toCollection(() -> EnumSet.noneOf(JobState.class)));
+            if (request.getTemplate().length() > 256) {
+                throw Status.INVALID_ARGUMENT.withDescription("template: longer than 256 characters").asRuntimeException();
+            }
+            if (request.getText().length() > 256) {
+                throw Status.INVALID_ARGUMENT.withDescription("text: longer than 256 characters").asRuntimeException();
+            }
             List<String> namespaces = Caller.current().readable(request.getNamespace());
             List<JobRecord> page = jobs.list(new JobStore.ListQuery(states, request.getLabelsMap(), size + 1,
-                    afterTs, afterId, namespaces));
+                    afterTs, afterId, namespaces, request.getTemplate(), request.getText().strip()));
             ListJobsResponse.Builder out = ListJobsResponse.newBuilder();
             page.stream().limit(size).forEach(j -> out.addJobs(j.toProto()));
             if (page.size() > size) {

@@ -276,10 +276,11 @@ public class JobStore {
 
     /** A filter and keyset position for {@link #list}; {@code namespaces}: null = all. */
     public record ListQuery(Collection<JobState> states, Map<String, String> labels, int limit,
-                            Instant afterCreatedAt, UUID afterId, Collection<String> namespaces) {
+                            Instant afterCreatedAt, UUID afterId, Collection<String> namespaces, String template,
+                            String text) {
         public ListQuery(Collection<JobState> states, Map<String, String> labels, int limit, Instant afterCreatedAt,
                          UUID afterId) {
-            this(states, labels, limit, afterCreatedAt, afterId, null);
+            this(states, labels, limit, afterCreatedAt, afterId, null, "", "");
         }
     }
 
@@ -296,6 +297,15 @@ public class JobStore {
         if (!q.states().isEmpty()) {
             sql.append(" AND state IN (:states)");
             p.addValue("states", q.states().stream().map(Enum::name).toList());
+        }
+        if (!q.template().isEmpty()) {
+            sql.append(" AND template_name = :template");
+            p.addValue("template", q.template());
+        }
+        if (!q.text().isEmpty()) {
+            sql.append(" AND (name ILIKE :contains ESCAPE '\\' OR id::text LIKE :prefix ESCAPE '\\')");
+            String literal = q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            p.addValue("contains", "%" + literal + "%").addValue("prefix", literal.toLowerCase(java.util.Locale.ROOT) + "%");
         }
         if (q.afterId() != null) {
             sql.append(" AND (created_at, id) < (:afterTs, :afterId)");

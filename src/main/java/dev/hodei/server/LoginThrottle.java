@@ -24,7 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * remembered, the least recently seen forgotten first, so a flood of addresses cannot exhaust
  * memory.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     static final int MAX_ADDRESSES = 10_000;
 
@@ -57,7 +57,7 @@ final class LoginThrottle {
         }
     }
 
-    synchronized void failed(String address) {
+    public synchronized void failed(String address) {
         long now = clock.millis();
         Failures f = failures.get(address);
         if (f == null || now - f.windowStart >= windowMs) f = new Failures(now, 0, 0);
@@ -68,7 +68,7 @@ final class LoginThrottle {
     }
 
     /** Milliseconds until {@code address} may try again; 0 when it may now. */
-    synchronized long refusedFor(String address) {
+    public synchronized long refusedFor(String address) {
         Failures f = failures.get(address);
         return f == null ? 0 : Math.max(0, f.blockedUntil - clock.millis());
     }

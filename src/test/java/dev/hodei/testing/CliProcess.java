@@ -74,11 +74,16 @@ public final class CliProcess {
         }
     }
 
-    private ProcessBuilder command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    /** {@code hodei} as the launcher runs it: the client jar with its class archive. */
+    public static List<String> hodei() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-XX:SharedArchiveFile=" + Path.of("target", "hodei-cli.jsa"), "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
-                "-jar", Path.of("target", "hodei-cli.jar").toString()));
+                "-XX:SharedArchiveFile=" + Path.of("target", "hodei-cli.jsa").toAbsolutePath(), "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off", "-jar", Path.of("target", "hodei-cli.jar").toAbsolutePath().toString());
+    }
+
+    private ProcessBuilder command(String... args) {
+        List<String> cmd = new ArrayList<>(hodei());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("HODEI_SERVER", "127.0.0.1:" + grpcPort);
