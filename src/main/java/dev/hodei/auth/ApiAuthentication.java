@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
 public class ApiAuthentication implements ServerInterceptor {
 
     private static final Logger log = LoggerFactory.getLogger(ApiAuthentication.class);
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     /** The browser's address, set by the dashboard on its in-process calls (trusted only on those). */
     public static final Metadata.Key<String> WEB_PEER = Metadata.Key.of("x-hodei-web-peer", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -44,7 +44,8 @@ public class ApiAuthentication implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String rpc = call.getMethodDescriptor().getFullMethodName();
-        String peer = inProcess(call) && headers.get(WEB_PEER) != null ? "web " + headers.get(WEB_PEER) : peer(call);
+        String webPeer = inProcess(call) ? headers.get(WEB_PEER) : null;
+        String peer = webPeer != null ? "web " + webPeer : peer(call);
         Optional<RpcPermissions.Rule> rule = RpcPermissions.of(rpc);
         if (rule.isEmpty()) {
             return refuse(call, null, peer, Status.PERMISSION_DENIED, "no permission is defined for " + rpc);

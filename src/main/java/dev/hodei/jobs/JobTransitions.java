@@ -125,13 +125,13 @@ public class JobTransitions {
     /** ASSIGNED → PROVISIONING: a worker is being made for this attempt. */
     public boolean startProvisioning(JobRecord job, UUID workerId, String provider) {
         return move(START_PROVISIONING, job.id(), job.attempt(), "provisioning worker " + workerId + " on " + provider,
-                null, Map.of("claimer", replicas.id()));
+                null, Map.of());
     }
 
     /** ASSIGNED → PROVISIONING without a provider call: a warm worker of {@code pool} was bound to the attempt. */
     public boolean takeWarmWorker(JobRecord job, UUID workerId, String pool) {
         return move(START_PROVISIONING, job.id(), job.attempt(), "warm worker " + workerId + " of pool " + pool, null,
-                Map.of("claimer", replicas.id()));
+                Map.of());
     }
 
     /** PROVISIONING → RUNNING: the attempt's worker took the job. */
@@ -187,6 +187,10 @@ public class JobTransitions {
                 .addValue("to", edge.to().name())
                 .addValue("reason", reason)
                 .addValue("attempt", attempt);
+        // only the replica holding the claim provisions it: one whose claim was released (it
+        // stopped, or was thought dead) must not start a second worker
+        boolean byClaimer = edge == START_PROVISIONING;
+        if (byClaimer) p.addValue("claimer", replicas.id());
         String sql = """
                 WITH prev AS (
                     SELECT id, state FROM jobs
@@ -202,9 +206,7 @@ public class JobTransitions {
                     FROM upd)
                 SELECT * FROM upd""".formatted(
                 attempt == null ? "" : "AND attempt = :attempt",
-                // only the replica holding the claim provisions it: one whose claim was released
-                // (it stopped or was thought dead) must not start a second worker
-                params.containsKey("claimer") ? "AND claimed_by = :claimer" : "",
+                byClaimer ? "AND claimed_by = :claimer" : "",
                 extraSet == null ? "" : ", " + extraSet);
         List<JobTransitioned> moved = jdbc.query(sql, p, (rs, i) -> new JobTransitioned(JobRecord.map(rs, i),
                 JobState.valueOf(rs.getString("from_state"))));

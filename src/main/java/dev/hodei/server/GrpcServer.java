@@ -56,10 +56,7 @@ public class GrpcServer implements SmartLifecycle {
                 .permitKeepAliveWithoutCalls(true);
         if (grpc.tls().enabled()) builder.sslContext(sslContext(grpc.tls()));
         services.orderedStream().forEach(builder::addService);
-        // intercept() wraps: the last one added runs first, so add in reverse of the wanted order
-        java.util.List<ServerInterceptor> chain = new java.util.ArrayList<>(interceptors.orderedStream().toList());
-        java.util.Collections.reverse(chain);
-        chain.forEach(builder::intercept);
+        interceptInOrder(builder, interceptors);
         try {
             server = builder.build().start();
         } catch (IOException e) {
@@ -70,6 +67,14 @@ public class GrpcServer implements SmartLifecycle {
                 grpc.tls().enabled() ? " (TLS" + (grpc.tls().clientCaFile().isBlank() ? ")" : ", client certificates required "
                         + "of API clients)")
                         : " (plaintext, loopback only)");
+    }
+
+    /** The interceptors, run in their {@code @Order} (the dashboard's in-process server uses the same chain). */
+    public static void interceptInOrder(io.grpc.ServerBuilder<?> builder, ObjectProvider<ServerInterceptor> interceptors) {
+        // intercept() wraps: the last one added runs first, so add in reverse of the wanted order
+        java.util.List<ServerInterceptor> chain = new java.util.ArrayList<>(interceptors.orderedStream().toList());
+        java.util.Collections.reverse(chain);
+        chain.forEach(builder::intercept);
     }
 
     private static SslContext sslContext(HodeiProperties.Tls tls) {

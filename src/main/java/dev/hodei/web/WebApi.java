@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.hodei.auth.ApiAuthentication;
+import dev.hodei.server.GrpcServer;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -22,10 +23,7 @@ import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -55,7 +53,6 @@ public class WebApi implements SmartLifecycle {
             "hodei.v1.TemplateService/RunScheduleNow", "hodei.v1.TemplateService/NextFireTimes",
             "hodei.v1.TokenService/WhoAmI");
 
-    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final long UNARY_DEADLINE_SECONDS = 30;
 
     private final ObjectProvider<BindableService> services;
@@ -137,7 +134,7 @@ public class WebApi implements SmartLifecycle {
         ManagedChannel c = channel;
         if (c == null) throw Status.UNAVAILABLE.withDescription("the server is stopping").asRuntimeException();
         Metadata headers = new Metadata();
-        headers.put(AUTHORIZATION, "Bearer " + caller.secret());
+        headers.put(ApiAuthentication.AUTHORIZATION, "Bearer " + caller.secret());
         headers.put(ApiAuthentication.WEB_PEER, peer);
         return ClientInterceptors.intercept(c, MetadataUtils.newAttachHeadersInterceptor(headers));
     }
@@ -156,10 +153,7 @@ public class WebApi implements SmartLifecycle {
                     s.getMethods().forEach(m -> methods.put(m.getMethodDescriptor().getFullMethodName(),
                             (MethodDescriptor<Message, Message>) m.getMethodDescriptor()));
                 });
-        // the same order as GrpcServer: intercept() wraps, the last one added runs first
-        List<ServerInterceptor> chain = new ArrayList<>(interceptors.orderedStream().toList());
-        Collections.reverse(chain);
-        chain.forEach(builder::intercept);
+        GrpcServer.interceptInOrder(builder, interceptors);
         try {
             server = builder.build().start();
         } catch (IOException e) {

@@ -77,14 +77,9 @@ class WebApiController {
         }
         AtomicInteger counted = open;
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT_MS);
-        Runnable released = new Runnable() {
-            private boolean done;
-
-            @Override
-            public synchronized void run() {
-                if (!done) counted.decrementAndGet();
-                done = true;
-            }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable released = () -> {
+            if (done.compareAndSet(false, true)) counted.decrementAndGet();
         };
         try {
             ClientCall<Message, Message> call = api.stream("hodei.v1." + service + "/" + method, json, (WebCaller) auth,
