@@ -28,7 +28,7 @@ import picocli.CommandLine;
 
 /**
  * The build's training run for the client's class-data-sharing archive
- * ({@code -XX:ArchiveClassesAtExit}): every command's help, and the common commands against a
+ * ({@code -XX:DumpLoadedClassList}, then {@code -Xshare:dump}): every command's help, and the common commands against a
  * stand-in job service on a loopback port of this JVM, so that the archive holds the classes a real
  * call loads (picocli, gRPC and Netty, the wire contract, the printing). Nothing leaves the machine.
  */

@@ -21,7 +21,10 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 final class ClientConfig {
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Made on first use: Jackson's start costs a call that has no file to read tens of milliseconds. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+    }
 
     @JsonProperty("current-context") String currentContext;
     public List<Context> contexts = new ArrayList<>();
@@ -49,7 +52,7 @@ final class ClientConfig {
         Path file = path();
         if (!Files.isRegularFile(file)) return new ClientConfig();
         try {
-            ClientConfig c = YAML.readValue(file.toFile(), ClientConfig.class);
+            ClientConfig c = Yaml.MAPPER.readValue(file.toFile(), ClientConfig.class);
             return c == null ? new ClientConfig() : c;
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
@@ -73,6 +76,6 @@ final class ClientConfig {
     }
 
     void save() throws IOException {
-        AtomicFile.writePrivate(path(), YAML.writeValueAsString(this));
+        AtomicFile.writePrivate(path(), Yaml.MAPPER.writeValueAsString(this));
     }
 }

@@ -1,6 +1,8 @@
 package dev.hodei.cli;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,20 +31,21 @@ public class HodeiCli {
         return commandLine(local, null);
     }
 
+    /** The groups of commands and what each holds. */
+    static final Map<Class<?>, List<Class<?>>> GROUPS = Map.of(JobCommands.class, JobCommands.COMMANDS,
+            TemplateCommands.class, TemplateCommands.COMMANDS, ScheduleCommands.class, ScheduleCommands.COMMANDS,
+            TokenCommands.class, TokenCommands.COMMANDS, ConfigCommands.class, ConfigCommands.COMMANDS);
+
     /**
-     * The command model for one call: the command {@code args} name is built whole, the others only
-     * as their name and description, which is all the root's help shows. Picocli reads every
-     * option of every command by reflection when it builds a model, and that was most of a call's
-     * start-up.
+     * The command model for one call: the commands {@code args} name are built whole, the others only
+     * as their name and description, which is all a group's help shows. Picocli reads every option
+     * of every command by reflection when it builds a model, and that was most of a call's start-up.
      */
     public static CommandLine commandLine(List<CommandLine> local, String[] args) {
         CommandLine cli = new CommandLine(new HodeiCli());
-        String called = args == null ? null : calledCommand(args);
-        for (Class<?> c : COMMANDS) {
-            Command command = c.getAnnotation(Command.class);
-            boolean whole = called == null || called.equals("help") || called.equals("completion") || called.equals(command.name());
-            cli.addSubcommand(command.name(), whole ? new CommandLine(c) : outline(command));
-        }
+        List<String> called = args == null ? null : words(args);
+        boolean whole = called == null || (!called.isEmpty() && (called.get(0).equals("help") || called.get(0).equals("completion")));
+        add(cli, COMMANDS, whole ? null : called, 0);
         for (CommandLine c : local) cli.addSubcommand(c.getCommandName(), c);
         cli.addSubcommand("help", new CommandLine.HelpCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -63,10 +66,29 @@ public class HodeiCli {
         return cli;
     }
 
-    /** The first argument that is not an option of the root, or null for none ({@code hodei --help}). */
-    private static String calledCommand(String[] args) {
-        for (String a : args) if (!a.startsWith("-")) return a;
-        return "";
+    /** Adds {@code commands} to {@code parent}: whole when {@code called} is null or names them at {@code depth}. */
+    private static void add(CommandLine parent, List<Class<?>> commands, List<String> called, int depth) {
+        for (Class<?> c : commands) {
+            Command command = c.getAnnotation(Command.class);
+            if (called != null && !(depth < called.size() && called.get(depth).equals(command.name()))) {
+                parent.addSubcommand(command.name(), outline(command));
+                continue;
+            }
+            CommandLine line = new CommandLine(c);
+            List<Class<?>> group = GROUPS.get(c);
+            if (group != null) add(line, group, called, depth + 1);
+            parent.addSubcommand(command.name(), line);
+        }
+    }
+
+    /** The arguments that are not options, in order: the command path comes first among them. */
+    private static List<String> words(String[] args) {
+        List<String> words = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--")) break;
+            if (!a.startsWith("-")) words.add(a);
+        }
+        return words;
     }
 
     private static CommandLine outline(Command command) {

@@ -22,10 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(footerHeading = "%nExamples:%n", footer = {"  # Submit without waiting, then follow its output", "  hodei job logs -f $(hodei job submit -- 'sleep 5; echo done')"},
-        name = "job", description = "Submit, inspect and cancel jobs.",
-        subcommands = {JobCommands.Submit.class, JobCommands.Get.class, JobCommands.Describe.class,
-                JobCommands.ListJobs.class, JobCommands.Logs.class, JobCommands.Cancel.class})
+        name = "job", description = "Submit, inspect and cancel jobs.")
 class JobCommands {
+
+    /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
+    static final List<Class<?>> COMMANDS = List.of(JobCommands.Submit.class, JobCommands.Get.class, JobCommands.Describe.class, JobCommands.ListJobs.class, JobCommands.Logs.class, JobCommands.Cancel.class);
 
     static <T> T withJobs(ServerAddress server, Function<JobServiceGrpc.JobServiceBlockingStub, T> call) {
         return server.call(channel -> call.apply(JobServiceGrpc.newBlockingStub(channel)));

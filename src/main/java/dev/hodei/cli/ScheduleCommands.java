@@ -1,5 +1,6 @@
 package dev.hodei.cli;
 
+import java.util.List;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.DeleteScheduleRequest;
 import hodei.v1.GetScheduleRequest;
@@ -18,11 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(footerHeading = "%nExamples:%n", footer = {"  # Every night at 02:30, Central European Time", "  hodei schedule create nightly -t report --cron '0 30 2 * * ?' --tz CET", "  # Every hour, with a parameter of the template", "  hodei schedule create hourly -t report --cron '0 0 * * * ?' -p REGION=eu"},
-        name = "schedule", description = "Cron schedules that run templates.",
-        subcommands = {ScheduleCommands.Create.class, ScheduleCommands.ListSchedules.class, ScheduleCommands.Get.class,
-                ScheduleCommands.Pause.class, ScheduleCommands.Resume.class, ScheduleCommands.Next.class,
-                ScheduleCommands.RunNow.class, ScheduleCommands.Delete.class})
+        name = "schedule", description = "Cron schedules that run templates.")
 class ScheduleCommands {
+
+    /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
+    static final List<Class<?>> COMMANDS = List.of(ScheduleCommands.Create.class, ScheduleCommands.ListSchedules.class, ScheduleCommands.Get.class, ScheduleCommands.Pause.class, ScheduleCommands.Resume.class, ScheduleCommands.Next.class, ScheduleCommands.RunNow.class, ScheduleCommands.Delete.class);
 
     @Command(footerHeading = "%nExamples:%n", footer = {"  # Every night at 02:30, Central European Time", "  hodei schedule create nightly -t report --cron '0 30 2 * * ?' --tz CET", "  # Every hour, with a parameter of the template", "  hodei schedule create hourly -t report --cron '0 0 * * * ?' -p REGION=eu", "  # Every 5 minutes (Unix cron); paused after 3 failed runs in a row", "  hodei schedule create sweep -t cleanup --cron '*/5 * * * *' --pause-after 3"},
         name = "create", description = {

@@ -5,6 +5,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.MetadataUtils;
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -67,7 +71,10 @@ public class ServerAddress {
     }
 
     public static ManagedChannel open(Target t) {
-        NettyChannelBuilder b = NettyChannelBuilder.forTarget(t.address());
+        return configure(NettyChannelBuilder.forTarget(t.address()), t).build();
+    }
+
+    private static NettyChannelBuilder configure(NettyChannelBuilder b, Target t) {
         if (t.caFile() != null || t.clientCert() != null || !isLocal(t.address())) {
             // beyond loopback always TLS (the system's trust store unless a CA is given): a token
             // must never cross a network in clear
@@ -86,7 +93,7 @@ public class ServerAddress {
             b.usePlaintext();
         }
         if (t.token() != null) b.intercept(bearer(t.token()));
-        return b.build();
+        return b;
     }
 
     static ClientInterceptor bearer(String token) {
@@ -95,13 +102,27 @@ public class ServerAddress {
         return MetadataUtils.newAttachHeadersInterceptor(m);
     }
 
-    /** Runs {@code call} on a channel to the server, closed afterwards. */
+    /**
+     * Runs {@code call} on a channel to the server, closed afterwards with its own event loop. The
+     * loop is stopped, not left to gRPC's shared one: the JVM's exit waits up to 300 ms for any
+     * thread still in native code, and an idle event loop sits in {@code epoll_wait}. NIO, not
+     * Netty's epoll: the native library would be unpacked to a temporary file on every call.
+     */
     <T> T call(Function<ManagedChannel, T> call) {
-        ManagedChannel channel = open();
+        NioEventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("hodei-cli", true));
+        Target t = target();
+        ManagedChannel channel = configure(NettyChannelBuilder.forTarget(t.address()), t)
+                .eventLoopGroup(loop).channelType(NioSocketChannel.class).build();
         try {
             return call.apply(channel);
         } finally {
             channel.shutdownNow();
+            try {
+                channel.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
     }
 

@@ -82,7 +82,8 @@ final class ServerJar implements Callable<Integer> {
             Path self = Path.of(ServerJar.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path archive = self.resolveSibling("server").resolve("hodei.jsa");
             if (Files.isRegularFile(archive)) {
-                return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                return List.of("-Xshare:auto", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                        "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                         "-jar", archive.resolveSibling("hodei.jar").toString());
             }
             Path beside = self.resolveSibling("hodei.jar");

@@ -1,5 +1,6 @@
 package dev.hodei.cli;
 
+import java.util.List;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.DeleteTemplateRequest;
 import hodei.v1.GetJobRequest;
@@ -33,12 +34,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(footerHeading = "%nExamples:%n", footer = {"  # Create a template, then run it with a parameter", "  hodei template create -f examples/templates/report.yaml", "  hodei template run report -p REGION=eu -p DAYS=3"},
-        name = "template", description = "Reusable jobs: templates with typed parameters, their runs.",
-        subcommands = {TemplateCommands.Create.class, TemplateCommands.Update.class, TemplateCommands.ListTemplates.class,
-                TemplateCommands.Get.class, TemplateCommands.Runs.class, TemplateCommands.Run.class,
-                TemplateCommands.Retry.class, TemplateCommands.Enable.class, TemplateCommands.Disable.class,
-                TemplateCommands.Archive.class, TemplateCommands.Delete.class})
+        name = "template", description = "Reusable jobs: templates with typed parameters, their runs.")
 class TemplateCommands {
+
+    /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
+    static final List<Class<?>> COMMANDS = List.of(TemplateCommands.Create.class, TemplateCommands.Update.class, TemplateCommands.ListTemplates.class, TemplateCommands.Get.class, TemplateCommands.Runs.class, TemplateCommands.Run.class, TemplateCommands.Retry.class, TemplateCommands.Enable.class, TemplateCommands.Disable.class, TemplateCommands.Archive.class, TemplateCommands.Delete.class);
 
     static <T> T withTemplates(ServerAddress server, Function<TemplateServiceGrpc.TemplateServiceBlockingStub, T> call) {
         return server.call(channel -> call.apply(TemplateServiceGrpc.newBlockingStub(channel)));

@@ -230,7 +230,7 @@ public record HodeiProperties(
             @DefaultValue("") String agentJar,
             // Address the agent dials; empty = 127.0.0.1:<gRPC port>.
             @DefaultValue("") String serverAddress,
-            @DefaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xshare:auto") String jvmOptions,
+            @DefaultValue("-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0") String jvmOptions,
             // Unset = offered while gRPC listens on loopback only; true/false decides either way.
             Boolean enabled,
             // The user local jobs run as (the server must be root); empty = the server's own user.

@@ -134,6 +134,7 @@ class BenchCommand implements Callable<Integer> {
                     floorTrue.add(time("docker", "run", "--rm", "--network", "host", "--entrypoint", "true", image));
                     floorJava.add(time("docker", "run", "--rm", "--network", "host", "--entrypoint", "java", image,
                             "-XX:SharedArchiveFile=/opt/hodei/hodei-agent.jsa", "-Xshare:auto",
+                            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
                             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-version"));
                 }
             }
