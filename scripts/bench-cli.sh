@@ -18,7 +18,7 @@ mkdir "$bin" && cp target/hodei.jar target/hodei-agent.jar target/hodei-cli.jar 
 scripts/server-class-archive.sh "$bin/hodei.jar"
 port=$((20000 + RANDOM % 20000))
 export HODEI_SERVER="127.0.0.1:$port" HODEI_HOME="$home" HODEI_CONFIG="$home/none.yaml"
-fast=(-Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:SharedArchiveFile="$bin/server/hodei.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$bin/server/hodei.jar")
+fast=(-XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:SharedArchiveFile="$bin/server/hodei.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$bin/server/hodei.jar")
 plain=(-jar "$bin/hodei.jar")
 
 start_server() { # java args...: starts it in the background, waits until ready; $ready: its own figure

@@ -23,6 +23,14 @@ final class ServerJar implements Callable<Integer> {
             {"tls", "Certificates for a control plane reachable from other machines."},
     };
 
+    /**
+     * C1 only: on this kind of machine C2 spends ~6 s of CPU compiling while the server starts, on
+     * the same two cores (ready in ~5.5 s instead of ~7.7 s), and over a burst of 400 jobs the
+     * control plane used half the CPU with C1 alone (docs/benchmarks.md). HODEI_SERVER_JAVA_OPTS
+     * replaces it.
+     */
+    static final String DEFAULT_JAVA_OPTS = "-XX:TieredStopAtLevel=1";
+
     private final String name;
     private final PositionalParamSpec args;
 
@@ -51,7 +59,7 @@ final class ServerJar implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         String opts = System.getenv("HODEI_SERVER_JAVA_OPTS");
-        if (opts != null && !opts.isBlank()) cmd.addAll(List.of(opts.trim().split("\\s+")));
+        cmd.addAll(List.of((opts != null && !opts.isBlank() ? opts : DEFAULT_JAVA_OPTS).trim().split("\\s+")));
         cmd.addAll(jar());
         cmd.add(name);
         if (given != null) cmd.addAll(List.of(given));
