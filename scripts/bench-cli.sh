@@ -13,9 +13,10 @@ runs="${1:-9}"
 home="$(mktemp -d)"
 bin="$home/bin"
 server=""
-trap '[[ -z "$server" ]] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; }; rm -rf "$home"' EXIT
+trap '[[ -z "$server" ]] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; }; rm -rf "$home"' EXIT
 mkdir "$bin" && cp target/hodei.jar target/hodei-agent.jar target/hodei-cli.jar target/hodei-cli.jsa "$bin/"
 scripts/server-class-archive.sh "$bin/hodei.jar"
+scripts/client-class-archive.sh "$bin/hodei-cli.jar" # archives name their jar: the copy gets its own
 port=$((20000 + RANDOM % 20000))
 export HODEI_SERVER="127.0.0.1:$port" HODEI_HOME="$home" HODEI_CONFIG="$home/none.yaml"
 fast=(-XX:TieredStopAtLevel=1 -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0 -XX:SharedArchiveFile="$bin/server/hodei.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$bin/server/hodei.jar")
@@ -52,7 +53,7 @@ summary "server ready (fat jar, before)" "${plain_ready[@]}"
 
 start_server "${fast[@]}"
 # the client exactly as ./hodei starts it, without ./hodei's is-the-build-stale check
-client=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
+client=(java -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0
   -XX:SharedArchiveFile="$bin/hodei-cli.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$bin/hodei-cli.jar")
 id=$("${client[@]}" job submit -- true | tail -1)
 

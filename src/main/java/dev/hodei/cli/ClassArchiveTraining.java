@@ -37,6 +37,7 @@ final class ClassArchiveTraining {
     private ClassArchiveTraining() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        HodeiCli.shortLivedNetty(); // as a real call runs, so the archive holds what it loads
         String id = "00000000-0000-0000-0000-000000000000";
         Server standIn = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .addService(new StandInJobs(id)).build().start();
@@ -64,7 +65,7 @@ final class ClassArchiveTraining {
     }
 
     private static void run(String... args) {
-        CommandLine cli = HodeiCli.commandLine(ServerJar.standIns(), args);
+        CommandLine cli = HodeiCli.commandLine(ServerJar.standIns(args), args);
         cli.setOut(new PrintWriter(OutputStream.nullOutputStream()));
         cli.setErr(new PrintWriter(OutputStream.nullOutputStream()));
         cli.execute(args);

@@ -23,7 +23,21 @@ public class HodeiCli {
             ConfigCommands.class, CompletionCommand.class);
 
     public static void main(String[] args) {
-        System.exit(commandLine(ServerJar.standIns(), args).execute(args));
+        shortLivedNetty();
+        System.exit(commandLine(ServerJar.standIns(args), args).execute(args));
+    }
+
+    /**
+     * A call lives well under a second: Netty's pooled allocator (arenas per core) and its leak
+     * detector only add to its start (~15 ms). A value given with -D wins.
+     */
+    static void shortLivedNetty() {
+        if (System.getProperty("io.grpc.netty.shaded.io.netty.allocator.type") == null) {
+            System.setProperty("io.grpc.netty.shaded.io.netty.allocator.type", "unpooled");
+        }
+        if (System.getProperty("io.grpc.netty.shaded.io.netty.leakDetection.level") == null) {
+            System.setProperty("io.grpc.netty.shaded.io.netty.leakDetection.level", "disabled");
+        }
     }
 
     /** The whole command model, with {@code local}, the commands that run a control plane, added. */
@@ -43,10 +57,12 @@ public class HodeiCli {
      */
     public static CommandLine commandLine(List<CommandLine> local, String[] args) {
         CommandLine cli = new CommandLine(new HodeiCli());
-        List<String> called = args == null ? null : words(args);
-        boolean whole = called == null || (!called.isEmpty() && (called.get(0).equals("help") || called.get(0).equals("completion")));
-        add(cli, COMMANDS, whole ? null : called, 0);
-        for (CommandLine c : local) cli.addSubcommand(c.getCommandName(), c);
+        add(cli, COMMANDS, calledPath(args), 0);
+        for (CommandLine c : local) {
+            // a stand-in passes --help on to the server jar, whose command knows its own options
+            if (!(c.getCommandSpec().userObject() instanceof ServerJar)) withHelp(c);
+            cli.addSubcommand(c.getCommandName(), c);
+        }
         cli.addSubcommand("help", new CommandLine.HelpCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof io.grpc.StatusRuntimeException s) {
@@ -71,17 +87,35 @@ public class HodeiCli {
         for (Class<?> c : commands) {
             Command command = c.getAnnotation(Command.class);
             if (called != null && !(depth < called.size() && called.get(depth).equals(command.name()))) {
-                parent.addSubcommand(command.name(), outline(command));
+                parent.addSubcommand(command.name(), outline(command.name(), command.description()));
                 continue;
             }
             CommandLine line = new CommandLine(c);
+            withHelp(line);
             List<Class<?>> group = GROUPS.get(c);
             if (group != null) add(line, group, called, depth + 1);
             parent.addSubcommand(command.name(), line);
         }
     }
 
-    /** The arguments that are not options, in order: the command path comes first among them. */
+    /**
+     * The command path {@code args} name (the arguments that are not options, in order), or null when
+     * the call needs the whole tree: no arguments given, {@code help} and {@code completion}.
+     */
+    static List<String> calledPath(String[] args) {
+        if (args == null) return null;
+        List<String> words = words(args);
+        return !words.isEmpty() && (words.get(0).equals("help") || words.get(0).equals("completion")) ? null : words;
+    }
+
+    /** {@code -h}/{@code --help} on a command: only the root has {@code --version} (a template has its own). */
+    private static void withHelp(CommandLine command) {
+        CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+        if (spec.findOption("--help") != null) return;
+        spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+    }
+
     private static List<String> words(String[] args) {
         List<String> words = new ArrayList<>();
         for (String a : args) {
@@ -91,9 +125,10 @@ public class HodeiCli {
         return words;
     }
 
-    private static CommandLine outline(Command command) {
-        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(command.name());
-        spec.usageMessage().description(command.description());
+    /** A command as only its name and description: what a group's help lists. */
+    static CommandLine outline(String name, String... description) {
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.create().name(name);
+        spec.usageMessage().description(description);
         return new CommandLine(spec);
     }
 }

@@ -40,8 +40,18 @@ final class ServerJar implements Callable<Integer> {
     }
 
     static List<CommandLine> standIns() {
+        return standIns(null);
+    }
+
+    /** The stand-ins for a call: the one {@code callArgs} names whole, the others as name and description. */
+    static List<CommandLine> standIns(String[] callArgs) {
+        List<String> called = HodeiCli.calledPath(callArgs);
         List<CommandLine> all = new ArrayList<>();
         for (String[] c : COMMANDS) {
+            if (called != null && (called.isEmpty() || !called.get(0).equals(c[0]))) {
+                all.add(HodeiCli.outline(c[0], c[1]));
+                continue;
+            }
             PositionalParamSpec args = PositionalParamSpec.builder().arity("0..*").type(String[].class)
                     .paramLabel("ARGS").description("passed on to the server jar (see hodei " + c[0] + " --help)").build();
             CommandSpec spec = CommandSpec.wrapWithoutInspection(new ServerJar(c[0], args));

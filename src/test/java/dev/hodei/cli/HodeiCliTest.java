@@ -33,4 +33,13 @@ class HodeiCliTest {
                     .as(first).isNotEmpty();
         }
     }
+
+    @Test
+    void theCommandsThatStartTheServerJarAreOutlinedUnlessCalled() {
+        assertThat(ServerJar.standIns(new String[] {"job", "get", "x"})).allSatisfy(c -> assertThat(c.getCommandSpec().positionalParameters()).isEmpty());
+        List<CommandLine> called = ServerJar.standIns(new String[] {"server", "--grpc-port", "1"});
+        assertThat(called).filteredOn(c -> c.getCommandName().equals("server"))
+                .singleElement().satisfies(c -> assertThat(c.getCommandSpec().positionalParameters()).hasSize(1));
+        assertThat(ServerJar.standIns(new String[] {"help"})).allSatisfy(c -> assertThat(c.getCommandSpec().positionalParameters()).hasSize(1));
+    }
 }

@@ -40,6 +40,23 @@ class CommandExamplesTest {
     }
 
     @Test
+    void everyCommandTakesHelpAndAServerGivenHelpOnlyPrintsIt() {
+        for (CommandLine cmd : ManPages.commands(HodeiMain.commandLine())) {
+            List<String> args = new ArrayList<>(List.of(cmd.getCommandSpec().qualifiedName().split(" ")));
+            args.remove(0); // "hodei"
+            args.add("--help");
+            ParseResult parsed = deepest(parse(prepend("hodei", args)));
+            assertThat(parsed.isUsageHelpRequested()).as(String.join(" ", args)).isTrue();
+        }
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    @Test
     void theTokenizerReadsShellQuotingAndStopsAtOperators() {
         assertThat(hodeiCalls("API_TOKEN=x hodei run -- 'echo a | b' \"c d\" > out"))
                 .containsExactly(List.of("hodei", "run", "--", "echo a | b", "c d"));

@@ -77,7 +77,7 @@ public final class CliProcess {
     /** {@code hodei} as the launcher runs it: the client jar with its class archive. */
     public static List<String> hodei() {
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:ArchiveRelocationMode=0",
                 "-XX:SharedArchiveFile=" + Path.of("target", "hodei-cli.jsa").toAbsolutePath(), "-Xlog:cds=off",
                 "-Xlog:cds+dynamic=off", "-jar", Path.of("target", "hodei-cli.jar").toAbsolutePath().toString());
