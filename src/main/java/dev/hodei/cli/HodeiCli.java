@@ -100,7 +100,7 @@ public class HodeiCli {
 
     /**
      * The command path {@code args} name (the arguments that are not options, in order), or null when
-     * the call needs the whole tree: no arguments given, {@code help} and {@code completion}.
+     * the whole tree is needed: {@code args} null (man pages, tests), {@code help} and {@code completion}.
      */
     static List<String> calledPath(String[] args) {
         if (args == null) return null;
