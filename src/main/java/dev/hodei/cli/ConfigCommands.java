@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 class ConfigCommands {
 
     /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
-    static final List<Class<?>> COMMANDS = List.of(ConfigCommands.SetContext.class, ConfigCommands.UseContext.class, ConfigCommands.GetContexts.class);
+    static final List<Class<?>> COMMANDS = List.of(
+            ConfigCommands.SetContext.class, ConfigCommands.UseContext.class, ConfigCommands.GetContexts.class);
 
     @Command(footerHeading = "%nExamples:%n", footer = {"  # A context for a shared control plane, its token kept in a file", "  hodei config set-context prod --server hodei:50051 --token-file prod.token", "  # With the CA of its certificate, and made the current context", "  hodei config set-context prod --server hodei:50051 --ca-file ca.pem --use"},
         name = "set-context", description = "Create or replace a context.")

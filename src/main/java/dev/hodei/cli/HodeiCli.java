@@ -108,12 +108,17 @@ public class HodeiCli {
         return !words.isEmpty() && (words.get(0).equals("help") || words.get(0).equals("completion")) ? null : words;
     }
 
-    /** {@code -h}/{@code --help} on a command: only the root has {@code --version} (a template has its own). */
+    /**
+     * {@code -h}/{@code --help} on a command and the subcommands it declares itself: only the root
+     * has {@code --version} (a template has its own).
+     */
     private static void withHelp(CommandLine command) {
         CommandLine.Model.CommandSpec spec = command.getCommandSpec();
-        if (spec.findOption("--help") != null) return;
-        spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("Show this help message and exit.").build());
+        if (spec.findOption("--help") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().forEach(HodeiCli::withHelp);
     }
 
     private static List<String> words(String[] args) {

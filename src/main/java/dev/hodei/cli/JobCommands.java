@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
 class JobCommands {
 
     /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
-    static final List<Class<?>> COMMANDS = List.of(JobCommands.Submit.class, JobCommands.Get.class, JobCommands.Describe.class, JobCommands.ListJobs.class, JobCommands.Logs.class, JobCommands.Cancel.class);
+    static final List<Class<?>> COMMANDS = List.of(
+            JobCommands.Submit.class, JobCommands.Get.class, JobCommands.Describe.class, JobCommands.ListJobs.class,
+            JobCommands.Logs.class, JobCommands.Cancel.class);
 
     static <T> T withJobs(ServerAddress server, Function<JobServiceGrpc.JobServiceBlockingStub, T> call) {
         return server.call(channel -> call.apply(JobServiceGrpc.newBlockingStub(channel)));

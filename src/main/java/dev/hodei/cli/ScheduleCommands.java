@@ -1,6 +1,5 @@
 package dev.hodei.cli;
 
-import java.util.List;
 import hodei.v1.CreateScheduleRequest;
 import hodei.v1.DeleteScheduleRequest;
 import hodei.v1.GetScheduleRequest;
@@ -10,6 +9,7 @@ import hodei.v1.RunScheduleNowRequest;
 import hodei.v1.Schedule;
 import hodei.v1.SetScheduleEnabledRequest;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -23,7 +23,10 @@ import picocli.CommandLine.Parameters;
 class ScheduleCommands {
 
     /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
-    static final List<Class<?>> COMMANDS = List.of(ScheduleCommands.Create.class, ScheduleCommands.ListSchedules.class, ScheduleCommands.Get.class, ScheduleCommands.Pause.class, ScheduleCommands.Resume.class, ScheduleCommands.Next.class, ScheduleCommands.RunNow.class, ScheduleCommands.Delete.class);
+    static final List<Class<?>> COMMANDS = List.of(
+            ScheduleCommands.Create.class, ScheduleCommands.ListSchedules.class, ScheduleCommands.Get.class,
+            ScheduleCommands.Pause.class, ScheduleCommands.Resume.class, ScheduleCommands.Next.class,
+            ScheduleCommands.RunNow.class, ScheduleCommands.Delete.class);
 
     @Command(footerHeading = "%nExamples:%n", footer = {"  # Every night at 02:30, Central European Time", "  hodei schedule create nightly -t report --cron '0 30 2 * * ?' --tz CET", "  # Every hour, with a parameter of the template", "  hodei schedule create hourly -t report --cron '0 0 * * * ?' -p REGION=eu", "  # Every 5 minutes (Unix cron); paused after 3 failed runs in a row", "  hodei schedule create sweep -t cleanup --cron '*/5 * * * *' --pause-after 3"},
         name = "create", description = {

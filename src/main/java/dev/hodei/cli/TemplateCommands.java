@@ -1,6 +1,5 @@
 package dev.hodei.cli;
 
-import java.util.List;
 import hodei.v1.CreateTemplateRequest;
 import hodei.v1.DeleteTemplateRequest;
 import hodei.v1.GetJobRequest;
@@ -24,6 +23,7 @@ import hodei.v1.UpdateTemplateRequest;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -38,7 +38,11 @@ import picocli.CommandLine.Parameters;
 class TemplateCommands {
 
     /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
-    static final List<Class<?>> COMMANDS = List.of(TemplateCommands.Create.class, TemplateCommands.Update.class, TemplateCommands.ListTemplates.class, TemplateCommands.Get.class, TemplateCommands.Runs.class, TemplateCommands.Run.class, TemplateCommands.Retry.class, TemplateCommands.Enable.class, TemplateCommands.Disable.class, TemplateCommands.Archive.class, TemplateCommands.Delete.class);
+    static final List<Class<?>> COMMANDS = List.of(
+            TemplateCommands.Create.class, TemplateCommands.Update.class, TemplateCommands.ListTemplates.class,
+            TemplateCommands.Get.class, TemplateCommands.Runs.class, TemplateCommands.Run.class,
+            TemplateCommands.Retry.class, TemplateCommands.Enable.class, TemplateCommands.Disable.class,
+            TemplateCommands.Archive.class, TemplateCommands.Delete.class);
 
     static <T> T withTemplates(ServerAddress server, Function<TemplateServiceGrpc.TemplateServiceBlockingStub, T> call) {
         return server.call(channel -> call.apply(TemplateServiceGrpc.newBlockingStub(channel)));

@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
 class TokenCommands {
 
     /** Its commands: built by {@link HodeiCli#commandLine} only when a call names them. */
-    static final List<Class<?>> COMMANDS = List.of(TokenCommands.Create.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class, TokenCommands.WhoAmI.class);
+    static final List<Class<?>> COMMANDS = List.of(
+            TokenCommands.Create.class, TokenCommands.ListTokens.class, TokenCommands.Revoke.class,
+            TokenCommands.WhoAmI.class);
 
     @Command(footerHeading = "%nExamples:%n", footer = {"  # A submitter token for one team, valid 90 days", "  hodei token create ci-data --role submitter -N team-data --ttl 90d", "  # A read-only token for every namespace", "  hodei token create dashboards --role viewer -N '*'"},
         name = "create", description = {"Create a token and print it (shown once; the server keeps only its hash)."})

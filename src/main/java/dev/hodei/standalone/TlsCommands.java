@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 class TlsCommands {
 
     @Command(footerHeading = "%nExamples:%n", footer = {"  # Server certificate for a host name, and a client certificate for mTLS", "  hodei tls init --host hodei.example.com --client ci"},
-        name = "init", mixinStandardHelpOptions = true, description = {
+        name = "init", description = {
             "Make a local CA and a server certificate (PEM) for a first real deployment, and print the",
             "settings that use them. Agents are handed ca.pem by their provider; clients pass --ca-file."})
     static class Init implements Callable<Integer> {
