@@ -42,18 +42,10 @@ class CommandExamplesTest {
     @Test
     void everyCommandTakesHelpAndAServerGivenHelpOnlyPrintsIt() {
         for (CommandLine cmd : ManPages.commands(HodeiMain.commandLine())) {
-            List<String> args = new ArrayList<>(List.of(cmd.getCommandSpec().qualifiedName().split(" ")));
-            args.remove(0); // "hodei"
-            args.add("--help");
-            ParseResult parsed = deepest(parse(prepend("hodei", args)));
-            assertThat(parsed.isUsageHelpRequested()).as(String.join(" ", args)).isTrue();
+            List<String> call = new ArrayList<>(List.of(cmd.getCommandSpec().qualifiedName().split(" ")));
+            call.add("--help");
+            assertThat(deepest(parse(call)).isUsageHelpRequested()).as(String.join(" ", call)).isTrue();
         }
-    }
-
-    private static List<String> prepend(String first, List<String> rest) {
-        List<String> all = new ArrayList<>(List.of(first));
-        all.addAll(rest);
-        return all;
     }
 
     @Test
