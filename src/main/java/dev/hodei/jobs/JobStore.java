@@ -190,12 +190,24 @@ public class JobStore {
                 WHERE id = :id""", Map.of("id", jobId, "cpu", cpu, "memory", memoryMb));
     }
 
-    /** What the admitted (claimed, provisioning, running) jobs of each provider hold. */
+    /**
+     * What the admitted (claimed, provisioning, running) jobs of each provider hold, and the live
+     * workers whose job has ended but who are not yet terminated: a reusable worker between its
+     * result and its return to the pool still holds its share (else a claim in that gap saw free
+     * capacity, found no idle worker and started one more).
+     */
     public Map<String, Admission.Use> inUse() {
         Map<String, Admission.Use> use = new HashMap<>();
         jdbc.query("""
-                SELECT provider, sum(cpu_request) AS cpu, sum(memory_mb_request) AS memory, count(*) AS n FROM jobs
-                WHERE state IN ('ASSIGNED', 'PROVISIONING', 'RUNNING') GROUP BY provider""",
+                SELECT provider, sum(cpu) AS cpu, sum(memory) AS memory, count(*) AS n FROM (
+                    SELECT provider, cpu_request AS cpu, memory_mb_request AS memory FROM jobs
+                    WHERE state IN ('ASSIGNED', 'PROVISIONING', 'RUNNING')
+                    UNION ALL
+                    SELECT w.provider, COALESCE(w.cpu, j.cpu_request), COALESCE(w.memory_mb, j.memory_mb_request)
+                    FROM workers w JOIN jobs j ON j.id = w.job_id
+                    WHERE w.destroyed_at IS NULL AND w.state <> 'TERMINATED'
+                      AND j.state NOT IN ('ASSIGNED', 'PROVISIONING', 'RUNNING')) held
+                GROUP BY provider""",
                 rs -> {
                     use.put(rs.getString("provider"),
                             new Admission.Use(rs.getDouble("cpu"), rs.getLong("memory"), rs.getInt("n")));

@@ -4,6 +4,8 @@ import static dev.hodei.testing.JobAssert.assertThatJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hodei.capacity.Admission;
+import dev.hodei.jobs.JobStore;
 import dev.hodei.lifecycle.WarmPoolUpkeep;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.JobSpecs;
@@ -93,6 +95,24 @@ class ReusableWorkerIT extends ControlPlaneIT {
 
             assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED);
             assertThat(rows.worker(UUID.fromString(done.getWorkerId())).pool()).isNull();
+        }
+    }
+
+    @Test
+    void aWorkerBetweenItsResultAndItsReturnToThePoolStillHoldsItsShare(@Autowired JobStore jobs) {
+        Job done = client.awaitEnd(client.submit(JobSpecs.shell("true")).getId());
+        assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED);
+        awaitReadyWorker();
+        UUID worker = rows.readyWarmWorkers("trusted").get(0);
+        Admission.Use before = jobs.inUse().getOrDefault("process", Admission.Use.NONE);
+        // job-completed's gap held open: the job ended, its worker not yet back in the pool
+        jdbc.update("UPDATE workers SET job_id = ?, state = 'BUSY' WHERE id = ?", UUID.fromString(done.getId()), worker);
+        try {
+            Admission.Use between = jobs.inUse().get("process");
+            assertThat(between.workers()).isEqualTo(before.workers() + 1);
+            assertThat(between.cpu()).isGreaterThan(before.cpu());
+        } finally {
+            jdbc.update("UPDATE workers SET job_id = NULL, state = 'READY' WHERE id = ?", worker);
         }
     }
 
