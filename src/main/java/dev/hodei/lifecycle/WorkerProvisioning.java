@@ -6,12 +6,16 @@ import dev.hodei.jobs.JobRecord;
 import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
 import dev.hodei.pools.WarmPools;
+import dev.hodei.providers.ManagedResource;
 import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
 import dev.hodei.workers.BootstrapTokens;
+import dev.hodei.workers.WorkerDestruction;
 import dev.hodei.workers.WorkerGateway;
+import dev.hodei.workers.WorkerRecord;
+import dev.hodei.workers.WorkerState;
 import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -40,12 +44,14 @@ public class WorkerProvisioning {
     private final WorkerGateway gateway;
     private final TransactionTemplate tx;
     private final JobStore jobs;
+    private final WorkerDestruction destruction;
 
     public WorkerProvisioning(JobTransitions transitions, WorkerStore workers, BootstrapTokens tokens, Providers providers,
                               ControlPlaneIdentity identity, MeterRegistry meters, WarmPools pools,
                               ProviderCapacities capacities, WorkerGateway gateway, TransactionTemplate tx,
-                              JobStore jobs) {
+                              JobStore jobs, WorkerDestruction destruction) {
         this.jobs = jobs;
+        this.destruction = destruction;
         this.pools = pools;
         this.capacities = capacities;
         this.gateway = gateway;
@@ -91,7 +97,17 @@ public class WorkerProvisioning {
 
     public void launch(WorkerLaunch launch, String provider) throws ProvisioningException {
         Timer.Sample sample = Timer.start(meters);
-        providers.get(provider).provision(launch, resourceId -> workers.recordResource(launch.workerId(), resourceId));
+        String[] started = new String[1];
+        providers.get(provider).provision(launch, resourceId -> {
+            workers.recordResource(launch.workerId(), resourceId);
+            started[0] = resourceId;
+        });
+        // Ended while it was being started (its job cancelled, its pool drained at a stop): whoever
+        // ended it found no resource to destroy yet, so it is destroyed here, not left to the GC.
+        WorkerRecord now = workers.find(launch.workerId()).orElse(null);
+        if (started[0] != null && (now == null || now.state() == WorkerState.TERMINATED)) {
+            destruction.destroyOrphan(provider, new ManagedResource(started[0], launch.workerId()));
+        }
         sample.stop(Timer.builder("hodei_worker_provisioning_seconds")
                 .description("Time a provider takes to start a worker")
                 .tag("provider", provider).register(meters));

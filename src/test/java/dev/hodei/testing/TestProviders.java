@@ -11,17 +11,76 @@ import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Providers that misbehave on purpose: {@code stalled} starts a process whose agent never
- * registers; {@code broken} fails every call; {@code docker-unreachable} is the real Docker
+ * registers; {@code held} does the same, but only once the test lets it ({@link #releaseHeld});
+ * {@code broken} fails every call; {@code docker-unreachable} is the real Docker
  * provider pointed at a socket where no daemon listens.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestProviders {
+
+    private static final Semaphore HELD = new Semaphore(0);
+    private static final AtomicInteger HELD_CALLS = new AtomicInteger();
+
+    /** Lets one held {@code provision} call go on and start its process. */
+    public static void releaseHeld() {
+        HELD.release();
+    }
+
+    /** How many {@code provision} calls the {@code held} provider has had. */
+    public static int heldCalls() {
+        return HELD_CALLS.get();
+    }
+
+    @Bean
+    WorkerProvider heldProvider() {
+        WorkerProvider stalled = stalledProvider();
+        return new WorkerProvider() {
+            @Override
+            public String name() {
+                return "held";
+            }
+
+            @Override
+            public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+                HELD_CALLS.incrementAndGet();
+                try {
+                    if (!HELD.tryAcquire(60, TimeUnit.SECONDS)) throw new ProvisioningException("held too long");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ProvisioningException("interrupted", e);
+                }
+                // no labels: no provider lists it, so the GC never finds it; only the control plane's own destroy ends it
+                try {
+                    recordResource.accept(Long.toString(new ProcessBuilder("sleep", "600").start().pid()));
+                } catch (IOException e) {
+                    throw new ProvisioningException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void destroy(ManagedResource resource) throws ProvisioningException {
+                stalled.destroy(resource);
+            }
+
+            @Override
+            public List<ManagedResource> list() {
+                return List.of();
+            }
+
+            @Override
+            public void checkHealth() {
+            }
+        };
+    }
 
     @Bean
     WorkerProvider stalledProvider() {

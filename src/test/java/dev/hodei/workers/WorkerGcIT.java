@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hodei.testing.Agents;
 import dev.hodei.testing.ControlPlaneIT;
+import dev.hodei.testing.TestProviders;
+import hodei.v1.CancelJobRequest;
 import hodei.v1.Job;
 import hodei.v1.JobEvent;
 import hodei.v1.JobSpec;
@@ -65,6 +67,26 @@ class WorkerGcIT extends ControlPlaneIT {
         String pid = jdbc.queryForObject("SELECT provider_resource_id FROM workers WHERE job_id = ?", String.class,
                 UUID.fromString(job.getId()));
         assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void aWorkerEndedWhileItsProviderStartsItIsDestroyedOnceStartedNotLeftToTheGc() throws Exception {
+        int calls = TestProviders.heldCalls();
+        Job job = client.submit(JobSpec.newBuilder().setShell("true").setProvider("held").setMaxAttempts(1).build());
+        await("the provider asked for a worker").atMost(Duration.ofSeconds(20)).until(() -> TestProviders.heldCalls() > calls);
+        client.jobs().cancelJob(CancelJobRequest.newBuilder().setId(job.getId()).build());
+        assertThat(client.awaitEnd(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+
+        TestProviders.releaseHeld(); // the provider now starts the process of a worker already ended
+        String pid = await("the started process recorded").atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT provider_resource_id FROM workers WHERE job_id = ?", String.class, UUID.fromString(job.getId())),
+                java.util.Objects::nonNull);
+        try {
+            await("and destroyed at once").atMost(Duration.ofSeconds(10))
+                    .until(() -> ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
+        } finally {
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Test
