@@ -42,83 +42,61 @@ public class TestProviders {
 
     @Bean
     WorkerProvider heldProvider() {
-        WorkerProvider stalled = stalledProvider();
-        return new WorkerProvider() {
-            @Override
-            public String name() {
-                return "held";
+        // no labels: no provider lists its processes, so the GC never finds them; only the control plane's own destroy ends them
+        return new SleeperProvider("held", false, () -> {
+            HELD_CALLS.incrementAndGet();
+            try {
+                if (!HELD.tryAcquire(60, TimeUnit.SECONDS)) throw new ProvisioningException("held too long");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProvisioningException("interrupted", e);
             }
-
-            @Override
-            public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
-                HELD_CALLS.incrementAndGet();
-                try {
-                    if (!HELD.tryAcquire(60, TimeUnit.SECONDS)) throw new ProvisioningException("held too long");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ProvisioningException("interrupted", e);
-                }
-                // no labels: no provider lists it, so the GC never finds it; only the control plane's own destroy ends it
-                try {
-                    recordResource.accept(Long.toString(new ProcessBuilder("sleep", "600").start().pid()));
-                } catch (IOException e) {
-                    throw new ProvisioningException(e.getMessage(), e);
-                }
-            }
-
-            @Override
-            public void destroy(ManagedResource resource) throws ProvisioningException {
-                stalled.destroy(resource);
-            }
-
-            @Override
-            public List<ManagedResource> list() {
-                return List.of();
-            }
-
-            @Override
-            public void checkHealth() {
-            }
-        };
+        });
     }
 
     @Bean
     WorkerProvider stalledProvider() {
-        return new WorkerProvider() {
-            @Override
-            public String name() {
-                return "stalled";
-            }
+        // its processes carry the process provider's labels, so that one lists them
+        return new SleeperProvider("stalled", true, () -> {});
+    }
 
-            @Override
-            public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
-                List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "sleep 600; :"));
-                launch.labels().forEach((k, v) -> command.add("-D" + k + "=" + v));
-                try {
-                    recordResource.accept(Long.toString(new ProcessBuilder(command).start().pid()));
-                } catch (IOException e) {
-                    throw new ProvisioningException(e.getMessage(), e);
-                }
-            }
+    /** What a provider does before it starts its process. */
+    private interface BeforeStart {
+        void run() throws ProvisioningException;
+    }
 
-            @Override
-            public void destroy(ManagedResource resource) {
-                ProcessHandle.of(Long.parseLong(resource.resourceId())).ifPresent(p -> {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
-                    p.onExit().join();
-                });
-            }
+    /** Starts a process that sleeps and never registers; lists nothing itself. */
+    private record SleeperProvider(String name, boolean labelled, BeforeStart beforeStart) implements WorkerProvider {
 
-            @Override
-            public List<ManagedResource> list() {
-                return List.of(); // its processes carry the process provider's labels, so that one lists them
+        @Override
+        public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+            beforeStart.run();
+            List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "sleep 600; :"));
+            if (labelled) launch.labels().forEach((k, v) -> command.add("-D" + k + "=" + v));
+            try {
+                recordResource.accept(Long.toString(new ProcessBuilder(command).start().pid()));
+            } catch (IOException e) {
+                throw new ProvisioningException(e.getMessage(), e);
             }
+        }
 
-            @Override
-            public void checkHealth() {
-            }
-        };
+        @Override
+        public void destroy(ManagedResource resource) {
+            ProcessHandle.of(Long.parseLong(resource.resourceId())).ifPresent(p -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.onExit().join();
+            });
+        }
+
+        @Override
+        public List<ManagedResource> list() {
+            return List.of();
+        }
+
+        @Override
+        public void checkHealth() {
+        }
     }
 
     /** A Docker provider whose daemon does not exist. */

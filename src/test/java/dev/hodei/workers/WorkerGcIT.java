@@ -85,7 +85,10 @@ class WorkerGcIT extends ControlPlaneIT {
             await("and destroyed at once").atMost(Duration.ofSeconds(10))
                     .until(() -> ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
         } finally {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            });
         }
     }
 
