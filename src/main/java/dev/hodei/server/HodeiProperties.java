@@ -57,7 +57,7 @@ public record HodeiProperties(
      * capacity. {@code providers}: per provider name, limits that narrow what the provider reports
      * (process: this machine; docker: the engine's host; others: unlimited); 0 keeps its figure.
      */
-    public record Capacity(@DefaultValue("0.5") double defaultCpu,
+    public record Capacity(@DefaultValue("1") double defaultCpu,
                            @DefaultValue("256") long defaultMemoryMb,
                            Map<String, Limit> providers,
                            // by concurrency key: the limit of jobs naming it, whatever they ask

@@ -27,10 +27,11 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A warm pool on the process provider: one worker always waits, up to two after jobs took from it,
- * back to one after five idle seconds. Each warm worker is used for one job and destroyed after it.
+ * back to one after five idle seconds (its workers take the default core each; the provider counts four).
+ * Each warm worker is used for one job and destroyed after it.
  */
 @TestPropertySource(properties = {"hodei.pools.process.min-idle=1", "hodei.pools.process.max-idle=2",
-        "hodei.pools.process.idle-timeout=5s"})
+        "hodei.pools.process.idle-timeout=5s", "hodei.capacity.providers.process.cpu=4"})
 class WarmPoolIT extends ControlPlaneIT {
 
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,7 +61,7 @@ class WarmPoolIT extends ControlPlaneIT {
     void aJobBiggerThanThePoolsWorkersGetsItsOwn() {
         UUID warm = awaitReadyWarmWorker();
 
-        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true").setCpu(1).build()).getId());
+        Job done = client.awaitEnd(client.submit(JobSpec.newBuilder().setShell("true").setCpu(1.5).build()).getId());
 
         assertThatJob(done).hasState(JobState.JOB_STATE_SUCCEEDED);
         assertThat(done.getWorkerId()).isNotEqualTo(warm.toString());

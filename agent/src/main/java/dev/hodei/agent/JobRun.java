@@ -80,8 +80,9 @@ final class JobRun {
         Process p = process;
         if (p == null) return;
         List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
-        tree.forEach(ProcessHandle::destroy);
+        // the shell first: a shell whose foreground child died first would run its next command
         p.destroy();
+        tree.forEach(ProcessHandle::destroy);
         try {
             if (!p.waitFor(KILL_GRACE_MS, TimeUnit.MILLISECONDS)) {
                 tree.addAll(p.descendants().toList());

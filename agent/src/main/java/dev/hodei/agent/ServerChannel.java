@@ -1,24 +1,35 @@
 package dev.hodei.agent;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.okhttp.OkHttpChannelBuilder;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Channels to the control plane: TLS, verifying the server's certificate (and that it names the
  * address dialled) against the CA the provider handed over; plaintext only to a loopback address,
- * so the one-time token never crosses a network in clear.
+ * so the one-time token never crosses a network in clear. The transport is OkHttp's, not Netty's:
+ * an agent is a short-lived process, and OkHttp's far fewer classes are most of what its start costs
+ * (docs/decisions.md).
  */
 final class ServerChannel {
 
@@ -41,17 +52,33 @@ final class ServerChannel {
                             + "is given to verify it (HODEI_SERVER_CA_FILE or HODEI_SERVER_CA); refusing plaintext");
                 }
             }
-            return () -> NettyChannelBuilder.forTarget(target.get()).usePlaintext().keepAliveTime(30, TimeUnit.SECONDS).build();
+            return () -> channel(target.get(), InsecureChannelCredentials.create());
         }
-        SslContext ssl;
+        ChannelCredentials tls = TlsChannelCredentials.newBuilder().trustManager(trustOnly(config.serverCa())).build();
+        return () -> channel(target.get(), tls);
+    }
+
+    static ManagedChannel channel(String target, ChannelCredentials credentials) {
+        // OkHttp verifies that the certificate names the host dialled (its OkHostnameVerifier)
+        return OkHttpChannelBuilder.forTarget(target, credentials).keepAliveTime(30, TimeUnit.SECONDS).build();
+    }
+
+    /** Trust managers that trust the given PEM certificates and nothing else (not the JDK's CAs). */
+    private static TrustManager[] trustOnly(String pem) {
         try {
-            ssl = GrpcSslContexts.forClient()
-                    .trustManager(new ByteArrayInputStream(config.serverCa().getBytes(StandardCharsets.US_ASCII)))
-                    .build();
-        } catch (SSLException | IllegalArgumentException e) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            if (certificates.isEmpty()) throw new CertificateException("no certificate in it");
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate c : certificates) store.setCertificateEntry("ca-" + i++, c);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("the server CA is not a PEM certificate (" + e.getMessage() + ")");
         }
-        return () -> NettyChannelBuilder.forTarget(target.get()).sslContext(ssl).keepAliveTime(30, TimeUnit.SECONDS).build();
     }
 
     /** The TLS failure behind a failed call, if that is what it was: a wrong CA is not fixed by retrying. */

@@ -7,9 +7,10 @@ import hodei.v1.Registered;
 import hodei.v1.RunJob;
 import hodei.v1.ServerMessage;
 import hodei.v1.WorkerAgentServiceGrpc;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
-import io.grpc.ServerBuilder;
+import io.grpc.okhttp.OkHttpServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 
@@ -25,7 +26,7 @@ final class WarmUp {
     static void run() {
         Server server;
         try {
-            server = ServerBuilder.forPort(0).addService(new StandIn()).build().start();
+            server = OkHttpServerBuilder.forPort(0, InsecureServerCredentials.create()).addService(new StandIn()).build().start();
         } catch (IOException e) {
             AgentSession.log("warm-up: " + e.getMessage());
             return;
@@ -33,7 +34,7 @@ final class WarmUp {
         String address = "127.0.0.1:" + server.getPort();
         try {
             new AgentSession(new AgentConfig(address, "00000000-0000-0000-0000-000000000000", "warm-up", "warm-up", true, null),
-                    () -> ManagedChannelBuilder.forTarget(address).usePlaintext().build()).run();
+                    () -> ServerChannel.channel(address, InsecureChannelCredentials.create())).run();
         } finally {
             server.shutdownNow();
         }
