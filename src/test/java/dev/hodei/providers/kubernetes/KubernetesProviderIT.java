@@ -102,9 +102,15 @@ class KubernetesProviderIT extends ControlPlaneIT {
     @Test
     void aJobThatNamesNoCpuOrMemoryGetsTheDefaultRequestsAndLimits() {
         Job job = client.submit(JobSpec.newBuilder().setProvider("kubernetes").setShell("true").build());
-        await("pod created").atMost(Duration.ofSeconds(20)).until(() -> !client.get(job.getId()).getWorkerId().isEmpty()
-                && k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
-                        .withName("hodei-worker-" + client.get(job.getId()).getWorkerId()).get() != null);
+        // a failure names the job's state and why it waits, and the pods there are (a CI run once timed out here)
+        await("pod created").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Job now = client.get(job.getId());
+            List<String> pods = k8s.pods().stream().map(p -> p.getMetadata().getName()).toList();
+            assertThat(now.getWorkerId()).as("worker of %s; pods %s", now, pods).isNotEmpty();
+            assertThat(k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
+                    .withName("hodei-worker-" + now.getWorkerId()).get()).as("pod of %s; pods %s", now, pods)
+                    .isNotNull();
+        });
         Pod pod = k8s.client().pods().inNamespace(KubernetesMock.NAMESPACE)
                 .withName("hodei-worker-" + client.get(job.getId()).getWorkerId()).get();
         Container c = pod.getSpec().getContainers().get(0);
