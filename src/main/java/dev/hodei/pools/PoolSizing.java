@@ -2,9 +2,14 @@ package dev.hodei.pools;
 
 import java.time.Duration;
 import java.time.Instant;
+import dev.hodei.providers.Capacity;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * How many idle workers a pool keeps: {@code minIdle}, plus as many as jobs took from it within
@@ -31,6 +36,30 @@ public final class PoolSizing {
         if (failures <= 0 || last == null) return Instant.MIN;
         Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(failures - 1, 10));
         return last.plus(pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause);
+    }
+
+    /**
+     * Why the pools' {@code minIdle} workers, added up per provider, can never all wait at once
+     * (the pools would silently keep fewer than set); null when they fit.
+     */
+    public static String overCapacity(List<WarmPool> pools, Function<String, Capacity> capacityOf) {
+        Map<String, List<WarmPool>> byProvider = pools.stream()
+                .collect(Collectors.groupingBy(WarmPool::provider, TreeMap::new, Collectors.toList()));
+        for (Map.Entry<String, List<WarmPool>> e : byProvider.entrySet()) {
+            List<WarmPool> on = e.getValue();
+            double cpu = on.stream().mapToDouble(p -> p.minIdle() * p.cpu()).sum();
+            long memoryMb = on.stream().mapToLong(p -> p.minIdle() * p.memoryMb()).sum();
+            int workers = on.stream().mapToInt(WarmPool::minIdle).sum();
+            Capacity has = capacityOf.apply(e.getKey());
+            if (cpu > has.cpu() + 1e-9 || memoryMb > has.memoryMb() || workers > has.workers()) {
+                String names = on.stream().map(p -> "hodei.pools." + p.name()).collect(Collectors.joining(", "));
+                return names + ": the min-idle workers on provider " + e.getKey() + " need "
+                        + new Capacity(cpu, memoryMb, workers) + ", but the provider holds " + has
+                        + " (lower min-idle or the pool's cpu / memory-mb, or set hodei.capacity.providers."
+                        + e.getKey() + ")";
+            }
+        }
+        return null;
     }
 
     public static int target(WarmPool pool, int takenWithinIdleTimeout) {

@@ -21,6 +21,8 @@ public class WarmPools {
 
     public WarmPools(HodeiProperties props, Providers providers, ProviderCapacities capacities) {
         this.pools = resolve(props.pools(), providers, capacities);
+        String why = PoolSizing.overCapacity(pools, capacities::of);
+        if (why != null) throw new IllegalStateException(why);
     }
 
     static List<WarmPool> resolve(Map<String, HodeiProperties.Pool> settings, Providers providers,

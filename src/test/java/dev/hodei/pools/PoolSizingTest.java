@@ -2,6 +2,7 @@ package dev.hodei.pools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hodei.providers.Capacity;
 import hodei.v1.JobSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,29 @@ class PoolSizingTest {
         assertThat(PoolSizing.pausedUntil(3, NOW)).isEqualTo(NOW.plusSeconds(8));
         assertThat(PoolSizing.pausedUntil(6, NOW)).isEqualTo(NOW.plusSeconds(60));
         assertThat(PoolSizing.pausedUntil(40, NOW)).isEqualTo(NOW.plusSeconds(60));
+    }
+
+    @Test
+    void poolsWhoseMinIdleWorkersCannotAllFitTheirProviderAreNamedAddedUpPerProvider() {
+        Capacity twoCores = new Capacity(2, 16_384, Integer.MAX_VALUE);
+        WarmPool fast = pool("fast", "process", 1, 2);
+        WarmPool slow = pool("slow", "process", 1, 1);
+        WarmPool docker = pool("big", "docker", 0.5, 4);
+
+        assertThat(PoolSizing.overCapacity(List.of(fast, docker), p -> twoCores)).isNull();
+        assertThat(PoolSizing.overCapacity(List.of(fast, slow), p -> twoCores))
+                .isEqualTo("hodei.pools.fast, hodei.pools.slow: the min-idle workers on provider process need "
+                        + "3 cpu, 768 MiB, 3 workers, but the provider holds 2 cpu, 16384 MiB (lower min-idle "
+                        + "or the pool's cpu / memory-mb, or set hodei.capacity.providers.process)");
+        assertThat(PoolSizing.overCapacity(List.of(docker), p -> new Capacity(1.5, 16_384, 9))).startsWith("hodei.pools.big: ");
+        assertThat(PoolSizing.overCapacity(List.of(fast), p -> new Capacity(8, 16_384, 1))).contains("2 workers, but the provider holds 8 cpu, 16384 MiB, 1 workers");
+        assertThat(PoolSizing.overCapacity(List.of(pool("fat", "process", 0.5, 2)), p -> new Capacity(8, 400, 9)))
+                .contains("512 MiB");
+    }
+
+    private static WarmPool pool(String name, String provider, double cpu, int minIdle) {
+        return new WarmPool(name, provider, "", cpu, 256, minIdle, minIdle, Duration.ofMinutes(5),
+                JobSpec.getDefaultInstance(), null, 1, Duration.ofMinutes(10));
     }
 
     private static PoolSizing.Idle idle(boolean ready, Instant since) {
