@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hodei.server.HodeiProperties;
+import dev.hodei.testing.TestProviders;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -17,8 +16,8 @@ class ProvidersTest {
 
     @Test
     void aWithheldProviderIsNotOfferedAndAJobNamingItIsToldWhy() {
-        Providers providers = new Providers(List.of(provider("process", "gRPC listens beyond loopback"),
-                provider("docker", null)), props("docker"));
+        Providers providers = new Providers(List.of(TestProviders.inert("process", "gRPC listens beyond loopback"),
+                TestProviders.inert("docker", null)), props("docker"));
 
         assertThat(providers.names()).containsExactly("docker");
         assertThat(providers.exists("process")).isFalse();
@@ -29,8 +28,8 @@ class ProvidersTest {
 
     @Test
     void aDefaultProviderThatIsNotOfferedStopsTheStart() {
-        assertThatThrownBy(() -> new Providers(List.of(provider("process", "gRPC listens beyond loopback"),
-                provider("docker", null)), props("process")))
+        assertThatThrownBy(() -> new Providers(List.of(TestProviders.inert("process", "gRPC listens beyond loopback"),
+                TestProviders.inert("docker", null)), props("process")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("hodei.jobs.default-provider (HODEI_DEFAULT_PROVIDER) is 'process': provider 'process' is "
                         + "not offered: gRPC listens beyond loopback (available: docker); make one of those the default");
@@ -40,36 +39,5 @@ class ProvidersTest {
         return new Binder(new MapConfigurationPropertySource(Map.of(
                 "hodei.home", "/nonexistent", "hodei.jobs.default-provider", defaultProvider)))
                 .bindOrCreate("hodei", HodeiProperties.class);
-    }
-
-    static WorkerProvider provider(String name, String withheld) {
-        return new WorkerProvider() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Optional<String> withheld() {
-                return Optional.ofNullable(withheld);
-            }
-
-            @Override
-            public void provision(WorkerLaunch launch, Consumer<String> recordResource) {
-            }
-
-            @Override
-            public void destroy(ManagedResource resource) {
-            }
-
-            @Override
-            public List<ManagedResource> list() {
-                return List.of();
-            }
-
-            @Override
-            public void checkHealth() {
-            }
-        };
     }
 }

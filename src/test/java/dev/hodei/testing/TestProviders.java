@@ -11,6 +11,7 @@ import dev.hodei.server.HodeiProperties;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,38 @@ public class TestProviders {
 
     private static final Semaphore HELD = new Semaphore(0);
     private static final AtomicInteger HELD_CALLS = new AtomicInteger();
+
+    /** A provider that starts nothing, for what checks providers at start; {@code withheld}: why not offered, or null. */
+    public static WorkerProvider inert(String name, String withheld) {
+        return new WorkerProvider() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<String> withheld() {
+                return Optional.ofNullable(withheld);
+            }
+
+            @Override
+            public void provision(WorkerLaunch launch, Consumer<String> recordResource) {
+            }
+
+            @Override
+            public void destroy(ManagedResource resource) {
+            }
+
+            @Override
+            public List<ManagedResource> list() {
+                return List.of();
+            }
+
+            @Override
+            public void checkHealth() {
+            }
+        };
+    }
 
     /** Lets one held {@code provision} call go on and start its process. */
     public static void releaseHeld() {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The safety net: lost agents, agents that never register, failed providers, orphans. */
@@ -28,8 +29,8 @@ class WorkerGcIT extends ControlPlaneIT {
     @Autowired CamelContext camel;
 
     @Test
-    void aKilledAgentIsLostThenTheJobIsRetriedAndSucceeds() throws Exception {
-        Path marker = Files.createTempDirectory("hodei-gc").resolve("first-attempt-ran");
+    void aKilledAgentIsLostThenTheJobIsRetriedAndSucceeds(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("first-attempt-ran");
         // First attempt: leaves the marker and hangs; second attempt: sees it and succeeds.
         Job job = client.submit("if [ -e " + marker + " ]; then echo second; else touch " + marker + "; sleep 300; fi");
         await("first attempt running").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(marker));
