@@ -1,8 +1,9 @@
 package dev.hodei.pools;
 
+import dev.hodei.capacity.Admission;
+import dev.hodei.providers.Capacity;
 import java.time.Duration;
 import java.time.Instant;
-import dev.hodei.providers.Capacity;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +48,14 @@ public final class PoolSizing {
                 .collect(Collectors.groupingBy(WarmPool::provider, TreeMap::new, Collectors.toList()));
         for (Map.Entry<String, List<WarmPool>> e : byProvider.entrySet()) {
             List<WarmPool> on = e.getValue();
-            double cpu = on.stream().mapToDouble(p -> p.minIdle() * p.cpu()).sum();
-            long memoryMb = on.stream().mapToLong(p -> p.minIdle() * p.memoryMb()).sum();
-            int workers = on.stream().mapToInt(WarmPool::minIdle).sum();
+            Admission.Use need = on.stream()
+                    .map(p -> new Admission.Use(p.minIdle() * p.cpu(), p.minIdle() * p.memoryMb(), p.minIdle()))
+                    .reduce(Admission.Use.NONE, Admission.Use::plus);
             Capacity has = capacityOf.apply(e.getKey());
-            if (cpu > has.cpu() + 1e-9 || memoryMb > has.memoryMb() || workers > has.workers()) {
+            if (!need.within(has)) {
                 String names = on.stream().map(p -> "hodei.pools." + p.name()).collect(Collectors.joining(", "));
                 return names + ": the min-idle workers on provider " + e.getKey() + " need "
-                        + new Capacity(cpu, memoryMb, workers) + ", but the provider holds " + has
+                        + new Capacity(need.cpu(), need.memoryMb(), need.workers()) + ", but the provider holds " + has
                         + " (lower min-idle or the pool's cpu / memory-mb, or set hodei.capacity.providers."
                         + e.getKey() + ")";
             }
