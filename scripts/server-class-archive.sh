@@ -26,7 +26,9 @@ java -Djarmode=tools -jar "$jar" extract --destination "$out" >/dev/null
 cp "$target/hodei-agent.jar" "$out/" # the process provider's agent, found beside the server jar
 
 port=$((20000 + RANDOM % 20000))
-java -XX:ArchiveClassesAtExit="$out/hodei.jsa.tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
+# its temporary files (the embedded PostgreSQL's) under target/, as the tests' are
+mkdir -p "$target/tmp"
+java -XX:ArchiveClassesAtExit="$out/hodei.jsa.tmp" -Xlog:cds=off -Xlog:cds+dynamic=off -Djava.io.tmpdir="$target/tmp" \
   -jar "$out/hodei.jar" server --home "$home" --grpc-port "$port" --http-port 0 >"$home/training.log" 2>&1 &
 server=$!
 for _ in $(seq 1 600); do

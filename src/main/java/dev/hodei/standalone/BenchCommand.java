@@ -95,7 +95,12 @@ class BenchCommand implements Callable<Integer> {
                 args.addAll(List.of("--hodei.pools.bench.provider=" + provider, "--hodei.pools.bench.min-idle=1",
                         "--hodei.pools.bench.cpu=0.5"));
             }
-            local = new LocalControlPlane(home, args);
+            try {
+                local = new LocalControlPlane(home, args);
+            } catch (RuntimeException e) {
+                deleteTree(home); // a server that refused to start leaves no temporary home behind
+                throw e;
+            }
             channel = local.channel();
         } else {
             channel = remote.open();

@@ -19,7 +19,6 @@ import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -64,8 +64,8 @@ class DeadlinesRetriesAndLimitsIT extends ControlPlaneIT {
     }
 
     @Test
-    void aDeclaredRetryableExitCodeIsRetriedAndSucceedsOnTheNextAttempt() throws Exception {
-        Path marker = Files.createTempDirectory("hodei-retry").resolve("failed-once");
+    void aDeclaredRetryableExitCodeIsRetriedAndSucceedsOnTheNextAttempt(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("failed-once");
         Job done = client.awaitEnd(client.submit(
                 shell("if [ -e " + marker + " ]; then echo ok; else touch " + marker + "; exit 75; fi")
                         .retryingOn(75).attempts(3).backoff(Duration.ofMillis(50))).getId());

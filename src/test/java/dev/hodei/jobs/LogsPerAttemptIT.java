@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** Output is kept per attempt: each chunk names its attempt, a reader picks one, a follower is told when a new one begins. */
@@ -41,8 +42,8 @@ class LogsPerAttemptIT extends ControlPlaneIT {
     }
 
     @Test
-    void eachAttemptsOutputIsItsOwnAndAFollowerSeesTheNextBegin() throws Exception {
-        Path marker = Files.createTempDirectory("hodei-attempts").resolve("failed-once");
+    void eachAttemptsOutputIsItsOwnAndAFollowerSeesTheNextBegin(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("failed-once");
         Path started = marker.resolveSibling("first-started");
         Path go = marker.resolveSibling("go");
         // attempt 1 waits until the test saw a follower attach, then fails retryably

@@ -76,7 +76,8 @@ public final class ServerProcess implements AutoCloseable {
      */
     public ServerProcess start() throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java));
+        // the test JVM's temporary directory (under target/ in the build): a SIGKILLed server's files stay there
+        List<String> cmd = new ArrayList<>(List.of(java, "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
         cmd.addAll(serverJar());
         cmd.addAll(List.of("server", "--home", home.toString(), "--grpc-port", Integer.toString(grpcPort), "--http-port", "0"));
         cmd.addAll(extraArgs);
