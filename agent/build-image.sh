@@ -54,4 +54,6 @@ if ! out="$(docker build -q --build-arg "BASE=$base" --label "hodei.agent-jar=$j
   exit 1
 fi
 rm -rf "$context"
+# the image this one replaced, now untagged: each rebuild would otherwise leave ~400 MB behind
+docker image prune -f --filter "label=hodei.agent-jar" >/dev/null 2>&1 || true
 echo "build-image: $tag ready"

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * is full waits, and so do the later jobs of its key, without holding back anyone else.
  *
  * <p>An idle warm worker holds its share of its provider's capacity (a pool is capacity set aside);
- * a job that fits one takes that share instead of asking for more.
+ * a job that fits one takes that share instead of asking for more. A provider may also limit how
+ * many workers start at once ({@link Capacity#starting()}): a job that would start one more waits,
+ * a job that takes a warm worker starts none.
  */
 public final class Admission {
 
@@ -37,26 +39,33 @@ public final class Admission {
         }
     }
 
-    /** What a provider's admitted jobs hold now. */
-    public record Use(double cpu, long memoryMb, int workers) {
-        public static final Use NONE = new Use(0, 0, 0);
+    /** What a provider's admitted jobs hold now; {@code starting}: how many of their workers are still starting. */
+    public record Use(double cpu, long memoryMb, int workers, int starting) {
+        public static final Use NONE = new Use(0, 0, 0, 0);
 
-        Use plus(Request r) {
-            return plus(r.cpu(), r.memoryMb());
+        /** None of them starting. */
+        public Use(double cpu, long memoryMb, int workers) {
+            this(cpu, memoryMb, workers, 0);
+        }
+
+        /** With {@code r} admitted: starting a worker of its own, or taking a warm one. */
+        Use plus(Request r, boolean startsWorker) {
+            return new Use(cpu + r.cpu(), memoryMb + r.memoryMb(), workers + 1, starting + (startsWorker ? 1 : 0));
         }
 
         /** With one more worker of this size. */
         public Use plus(double cpu, long memoryMb) {
-            return new Use(this.cpu + cpu, this.memoryMb + memoryMb, workers + 1);
+            return new Use(this.cpu + cpu, this.memoryMb + memoryMb, workers + 1, starting);
         }
 
         public Use plus(Use other) {
-            return new Use(cpu + other.cpu, memoryMb + other.memoryMb, workers + other.workers);
+            return new Use(cpu + other.cpu, memoryMb + other.memoryMb, workers + other.workers, starting + other.starting);
         }
 
         public boolean within(Capacity c) {
             // a little slack: sums of fractional cores must not refuse an exact fit
-            return cpu <= c.cpu() + 1e-9 && memoryMb <= c.memoryMb() && workers <= c.workers();
+            return cpu <= c.cpu() + 1e-9 && memoryMb <= c.memoryMb() && workers <= c.workers()
+                    && starting <= c.starting();
         }
     }
 
@@ -70,6 +79,7 @@ public final class Admission {
      * that worker's share); any other job against what jobs and idle warm workers hold together. So
      * admitted jobs never hold more than the capacity, and workers alive exceed it by at most the
      * idle warm ones (a fitting job that finds its warm worker taken by another starts its own).
+     * Starts are counted with each warm worker taken once: a job finding none left starts one.
      */
     public static List<UUID> admit(List<Request> queue, Map<String, Use> jobsInUse, Map<String, Use> warmInUse,
                                    Map<String, Integer> keysInUse, Function<String, Capacity> capacity,
@@ -79,6 +89,7 @@ public final class Admission {
         Set<String> full = new HashSet<>();
         Set<String> fullKeys = new HashSet<>();
         List<UUID> admitted = new ArrayList<>();
+        List<WarmSlot> untaken = new ArrayList<>(warm); // for counting starts, each taken once
         for (Request r : queue) {
             if (full.contains(r.provider())) continue;
             String key = r.concurrencyKey();
@@ -86,10 +97,12 @@ public final class Admission {
                 fullKeys.add(key); // its later jobs wait behind it, in order
                 continue;
             }
-            Use next = use.getOrDefault(r.provider(), Use.NONE).plus(r);
             boolean takesWarm = warm.stream().anyMatch(w -> w.fits(r));
+            WarmSlot slot = untaken.stream().filter(w -> w.fits(r)).findFirst().orElse(null);
+            Use next = use.getOrDefault(r.provider(), Use.NONE).plus(r, slot == null);
             Use counted = takesWarm ? next : next.plus(warmInUse.getOrDefault(r.provider(), Use.NONE));
             if (counted.within(capacity.apply(r.provider()))) {
+                untaken.remove(slot);
                 use.put(r.provider(), next);
                 if (key != null) keys.merge(key, 1, Integer::sum);
                 admitted.add(r.jobId());

@@ -43,7 +43,7 @@ public class ProviderCapacities {
         if (k == null || k.at().plus(REFRESH).isBefore(now)) {
             HodeiProperties.Limit limit = settings.providers().get(provider);
             Capacity c = providers.get(provider).capacity();
-            if (limit != null) c = c.limitedTo(limit.cpu(), limit.memoryMb(), limit.workers());
+            if (limit != null) c = c.limitedTo(limit.cpu(), limit.memoryMb(), limit.workers(), limit.starting());
             k = new Known(c, now);
             known.put(provider, k);
         }

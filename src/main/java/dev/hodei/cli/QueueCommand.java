@@ -19,14 +19,16 @@ class QueueCommand implements Callable<Integer> {
     public Integer call() {
         Queue q = JobCommands.withJobs(server, jobs -> jobs.getQueue(GetQueueRequest.getDefaultInstance()));
         if (output.printed(q)) return 0;
-        System.out.printf("%-14s %-16s %-22s %-12s %-6s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS", "WARM",
-                "WAITING");
+        System.out.printf("%-14s %-16s %-22s %-12s %-9s %-6s %s%n", "PROVIDER", "CPU", "MEMORY (MiB)", "WORKERS",
+                "STARTING", "WARM", "WAITING");
         for (ProviderQueue p : q.getProvidersList()) {
-            System.out.printf("%-14s %-16s %-22s %-12s %-6d %d%n", p.getProvider(),
+            System.out.printf("%-14s %-16s %-22s %-12s %-9s %-6d %d%n", p.getProvider(),
                     of(cores(p.getCpuInUse()), p.getCpuCapacity() == 0 ? "" : cores(p.getCpuCapacity())),
                     of(Long.toString(p.getMemoryMbInUse()), p.getMemoryMbCapacity() == 0 ? "" : Long.toString(p.getMemoryMbCapacity())),
                     of(Integer.toString(p.getAdmitted() + p.getWarmIdle()),
                             p.getWorkersCapacity() == 0 ? "" : Integer.toString(p.getWorkersCapacity())),
+                    of(Integer.toString(p.getStarting()),
+                            p.getStartingCapacity() == 0 ? "" : Integer.toString(p.getStartingCapacity())),
                     p.getWarmIdle(), p.getWaiting());
         }
         return 0;

@@ -194,23 +194,26 @@ public class JobStore {
      * What the admitted (claimed, provisioning, running) jobs of each provider hold, and the live
      * workers whose job has ended but who are not yet terminated: a reusable worker between its
      * result and its return to the pool still holds its share (else a claim in that gap saw free
-     * capacity, found no idle worker and started one more).
+     * capacity, found no idle worker and started one more). A claimed or provisioning job counts
+     * as starting until its agent takes it.
      */
     public Map<String, Admission.Use> inUse() {
         Map<String, Admission.Use> use = new HashMap<>();
         jdbc.query("""
-                SELECT provider, sum(cpu) AS cpu, sum(memory) AS memory, count(*) AS n FROM (
-                    SELECT provider, cpu_request AS cpu, memory_mb_request AS memory FROM jobs
+                SELECT provider, sum(cpu) AS cpu, sum(memory) AS memory, count(*) AS n, sum(starting) AS starting FROM (
+                    SELECT provider, cpu_request AS cpu, memory_mb_request AS memory,
+                           CASE WHEN state = 'RUNNING' THEN 0 ELSE 1 END AS starting FROM jobs
                     WHERE state IN ('ASSIGNED', 'PROVISIONING', 'RUNNING')
                     UNION ALL
-                    SELECT w.provider, COALESCE(w.cpu, j.cpu_request), COALESCE(w.memory_mb, j.memory_mb_request)
+                    SELECT w.provider, COALESCE(w.cpu, j.cpu_request), COALESCE(w.memory_mb, j.memory_mb_request), 0
                     FROM workers w JOIN jobs j ON j.id = w.job_id
                     WHERE w.destroyed_at IS NULL AND w.state <> 'TERMINATED'
                       AND j.state NOT IN ('ASSIGNED', 'PROVISIONING', 'RUNNING')) held
                 GROUP BY provider""",
                 rs -> {
                     use.put(rs.getString("provider"),
-                            new Admission.Use(rs.getDouble("cpu"), rs.getLong("memory"), rs.getInt("n")));
+                            new Admission.Use(rs.getDouble("cpu"), rs.getLong("memory"), rs.getInt("n"),
+                                    rs.getInt("starting")));
                 });
         return use;
     }

@@ -75,6 +75,8 @@ public class QueueStanding {
                     .setMemoryMbInUse(u.memoryMb())
                     .setAdmitted(u.workers() - idle)
                     .setWarmIdle(idle)
+                    .setStartingCapacity(c.starting() == Integer.MAX_VALUE ? 0 : c.starting())
+                    .setStarting(u.starting())
                     .setWaiting(waiting.getOrDefault(p, 0)));
         }
         return out.build();
@@ -84,8 +86,10 @@ public class QueueStanding {
         List<WorkerStore.Untaken> untaken = warm.untaken();
         Admission.Use u = WarmWorkers.withUntaken(jobs.inUse(), untaken).getOrDefault(provider, Admission.Use.NONE);
         long idle = untaken.stream().filter(w -> w.provider().equals(provider)).count();
+        Capacity c = capacities.of(provider);
         return provider + " holds " + (u.workers() - idle) + " job(s)" + (idle > 0 ? " and " + idle + " warm worker(s)" : "")
-                + ", " + Capacity.cores(u.cpu()) + " cpu and " + u.memoryMb() + " MiB of " + capacities.of(provider);
+                + ", " + Capacity.cores(u.cpu()) + " cpu and " + u.memoryMb() + " MiB of " + c
+                + (c.starting() == Integer.MAX_VALUE ? "" : "; " + u.starting() + " starting");
     }
 
 }

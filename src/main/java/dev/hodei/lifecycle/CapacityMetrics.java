@@ -14,9 +14,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Per provider: {@code hodei_capacity_cpu}, {@code hodei_capacity_memory_mb},
- * {@code hodei_capacity_workers} (0 = unlimited), what admitted jobs hold
- * ({@code hodei_capacity_cpu_in_use}, {@code …_memory_mb_in_use}, {@code hodei_jobs_admitted}) and
- * {@code hodei_jobs_waiting}. One snapshot serves a whole scrape (at most one per 2 s).
+ * {@code hodei_capacity_workers}, {@code hodei_capacity_starting} (0 = unlimited), what admitted jobs
+ * hold ({@code hodei_capacity_cpu_in_use}, {@code …_memory_mb_in_use}, {@code hodei_jobs_admitted}),
+ * {@code hodei_workers_starting} and {@code hodei_jobs_waiting}. One snapshot serves a whole scrape (at most one per 2 s).
  */
 @Component
 public class CapacityMetrics {
@@ -39,6 +39,10 @@ public class CapacityMetrics {
             gauge(meters, "hodei_capacity_memory_mb_in_use", "MiB its admitted jobs hold", p, q -> q.getMemoryMbInUse());
             gauge(meters, "hodei_jobs_admitted", "Jobs claimed, provisioning or running", p, q -> q.getAdmitted());
             gauge(meters, "hodei_jobs_waiting", "Due jobs waiting for the provider", p, q -> q.getWaiting());
+            gauge(meters, "hodei_capacity_starting", "Workers a provider may be starting at once", p,
+                    q -> q.getStartingCapacity());
+            gauge(meters, "hodei_workers_starting", "Workers starting: admitted jobs not yet taken by their agent, "
+                    + "warm workers not yet registered", p, q -> q.getStarting());
         }
     }
 

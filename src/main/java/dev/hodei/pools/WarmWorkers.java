@@ -32,7 +32,8 @@ public class WarmWorkers {
     public static Map<String, Admission.Use> use(List<WorkerStore.Untaken> warm) {
         Map<String, Admission.Use> use = new HashMap<>();
         for (WorkerStore.Untaken w : warm) {
-            use.merge(w.provider(), new Admission.Use(w.cpu(), w.memoryMb(), 1), Admission.Use::plus);
+            use.merge(w.provider(), new Admission.Use(w.cpu(), w.memoryMb(), 1, w.state() == WorkerState.PROVISIONING ? 1 : 0),
+                    Admission.Use::plus);
         }
         return use;
     }

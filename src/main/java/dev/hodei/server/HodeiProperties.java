@@ -71,7 +71,9 @@ public record HodeiProperties(
         }
     }
 
-    public record Limit(@DefaultValue("0") double cpu, @DefaultValue("0") long memoryMb, @DefaultValue("0") int workers) {}
+    /** A provider's capacity narrowed; 0 keeps the provider's figure. {@code starting}: workers starting at once. */
+    public record Limit(@DefaultValue("0") double cpu, @DefaultValue("0") long memoryMb, @DefaultValue("0") int workers,
+                        @DefaultValue("0") int starting) {}
 
     /**
      * The operator console. {@code authentication}: login in front of Hawtio and Jolokia (only the

@@ -521,10 +521,11 @@ async function capacityPage() {
       h('span', { class: 'fill', 'data-pct': Math.min(100, Math.round(100 * used / total)) })), ` ${+Number(used).toFixed(2)} / ${total} ${unit}`)
       : `${+Number(used).toFixed(2)} ${unit} (no limit)`;
     put(section, h('table', { id: 'capacity' }, h('thead', {}, h('tr', {},
-      ['Provider', 'CPU', 'Memory', 'Workers', 'Warm idle', 'Waiting'].map((c) => h('th', { scope: 'col' }, c)))),
+      ['Provider', 'CPU', 'Memory', 'Workers', 'Starting', 'Warm idle', 'Waiting'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, (q.providers || []).map((p) => h('tr', {}, h('td', {}, p.provider),
         h('td', {}, of(p.cpuInUse || 0, p.cpuCapacity || 0, 'cores')), h('td', {}, of(Number(p.memoryMbInUse || 0), Number(p.memoryMbCapacity || 0), 'MiB')),
         h('td', {}, `${p.admitted || 0}${p.workersCapacity ? ' / ' + p.workersCapacity : ''} admitted`),
+        h('td', {}, `${p.starting || 0}${p.startingCapacity ? ' / ' + p.startingCapacity : ''} starting`),
         h('td', {}, p.warmIdle || 0),
         h('td', {}, p.waiting ? h('a', { href: '#/jobs?state=PENDING' }, `${p.waiting} waiting`) : '0'))))));
     // widths from data, set through the CSSOM: the page's policy forbids inline style attributes

@@ -153,6 +153,33 @@ class AdmissionTest {
                 .containsExactly(own.jobId());
     }
 
+    @Test
+    void aProviderStartingAllTheWorkersItMayAtOnceAdmitsOnlyJobsThatTakeAWarmOne() {
+        Capacity oneStart = new Capacity(8, 8192, Integer.MAX_VALUE, 1);
+        List<Request> queue = requests("docker", 0.5, 0.5, 0.5);
+
+        assertThat(Admission.admit(queue, Map.of(), Map.of(), Map.of(), p -> oneStart, List.of()))
+                .as("room for all three, but one start at a time").containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(queue, Map.of("docker", new Use(0.5, 256, 1, 1)), Map.of(), Map.of(),
+                p -> oneStart, List.of())).as("a job still starting its worker").isEmpty();
+        assertThat(Admission.admit(queue, Map.of("docker", new Use(0.5, 256, 1, 0)), Map.of(), Map.of(),
+                p -> oneStart, List.of())).as("a running job starts nothing").containsExactly(queue.get(0).jobId());
+        assertThat(Admission.admit(queue, Map.of(), Map.of("docker", new Use(0.5, 256, 1, 1)), Map.of(),
+                p -> oneStart, List.of())).as("a warm worker a pool is starting counts too").isEmpty();
+
+        List<Admission.WarmSlot> warm = List.of(new Admission.WarmSlot("docker", "", 0.5, 256, null));
+        assertThat(Admission.admit(queue, Map.of("docker", new Use(0.5, 256, 1, 1)), Map.of("docker", new Use(0.5, 256, 1)),
+                Map.of(), p -> oneStart, warm)).as("the first takes the ready warm worker; the second would start one")
+                .containsExactly(queue.get(0).jobId());
+    }
+
+    @Test
+    void startsAtOnceAreShownOnlyWhenLimited() {
+        assertThat(new Capacity(2, 4096, Integer.MAX_VALUE, 1)).hasToString("2 cpu, 4096 MiB, 1 starting at once");
+        assertThat(TWO_CORES.limitedTo(0, 0, 0, 3).starting()).isEqualTo(3);
+        assertThat(new Capacity(2, 4096, Integer.MAX_VALUE, 1).limitedTo(0, 0, 0, 0).starting()).isEqualTo(1);
+    }
+
     private static List<Request> requests(String provider, double... cpus) {
         List<Request> out = new ArrayList<>();
         for (double cpu : cpus) out.add(new Request(UUID.randomUUID(), provider, cpu, 256, null, 1, "", "default"));

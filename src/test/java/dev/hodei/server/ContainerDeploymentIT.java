@@ -39,6 +39,7 @@ class ContainerDeploymentIT {
     static final String BASE = "hodei-base-jre17:bookworm";
     static final String CONTROL_PLANE = "hodei-control-plane:test";
     static final String POSTGRES = "hodei-postgres:test";
+    static final String IMAGE_LABEL = "hodei.test-image";
 
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final List<String> containers = new ArrayList<>();
@@ -48,9 +49,11 @@ class ContainerDeploymentIT {
     @BeforeAll
     static void images() {
         Docker.require();
-        Docker.run(600, "build", "--network", "host", "-q", "--build-arg", "BASE=" + BASE, "-t", POSTGRES,
-                "-f", "deploy/postgres/Dockerfile", ".");
-        Docker.run(600, "build", "-q", "--build-arg", "BASE=" + BASE, "-t", CONTROL_PLANE, ".");
+        Docker.run(600, "build", "--network", "host", "-q", "--label", IMAGE_LABEL, "--build-arg", "BASE=" + BASE,
+                "-t", POSTGRES, "-f", "deploy/postgres/Dockerfile", ".");
+        Docker.run(600, "build", "-q", "--label", IMAGE_LABEL, "--build-arg", "BASE=" + BASE, "-t", CONTROL_PLANE, ".");
+        // the images these replaced, now untagged: each run would otherwise leave them behind
+        Docker.run("image", "prune", "-f", "--filter", "label=" + IMAGE_LABEL);
     }
 
     @AfterEach

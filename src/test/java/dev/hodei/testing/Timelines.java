@@ -1,12 +1,14 @@
 package dev.hodei.testing;
 
 import hodei.v1.Job;
+import hodei.v1.JobEvent;
+import hodei.v1.JobState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What finished jobs' start and finish times say about how they ran together. */
+/** What finished jobs' times and events say about how they ran together. */
 public final class Timelines {
 
     private Timelines() {}
@@ -17,6 +19,34 @@ public final class Timelines {
         for (Job j : jobs) {
             changes.merge(instant(j.getStartedAt()), 1, Integer::sum);
             changes.merge(instant(j.getFinishedAt()), -1, Integer::sum);
+        }
+        int now = 0;
+        int most = 0;
+        for (Map.Entry<Instant, Integer> c : changes.entrySet()) {
+            now += c.getValue();
+            most = Math.max(most, now);
+        }
+        return most;
+    }
+
+    /**
+     * The most jobs that were starting at the same moment: claimed (ASSIGNED) and not yet taken by
+     * their agent (RUNNING), or ended first. {@code events}: each job's events, in order.
+     */
+    public static int mostStartingAtOnce(List<List<JobEvent>> events) {
+        TreeMap<Instant, Integer> changes = new TreeMap<>();
+        for (List<JobEvent> job : events) {
+            Instant claimed = null;
+            for (JobEvent e : job) {
+                if (e.getToState() == JobState.JOB_STATE_ASSIGNED) {
+                    claimed = instant(e.getTime());
+                } else if (claimed != null && e.getToState() != JobState.JOB_STATE_PROVISIONING) {
+                    changes.merge(claimed, 1, Integer::sum);
+                    changes.merge(instant(e.getTime()), -1, Integer::sum);
+                    claimed = null;
+                }
+            }
+            if (claimed != null) throw new AssertionError("a job still starting: " + job);
         }
         int now = 0;
         int most = 0;

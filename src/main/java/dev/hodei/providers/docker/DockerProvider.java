@@ -172,17 +172,28 @@ public class DockerProvider implements WorkerProvider {
         }
     }
 
+    /**
+     * The engine's cores and memory, and one container starting per two of its cores: a start keeps
+     * dockerd, containerd, runc and the agent's JVM busy together, which no job's request counts
+     * (docs/decisions.md, "Starts at once").
+     */
     @Override
     public Capacity capacity() {
         try {
             Info info = client().infoCmd().exec();
             if (info.getNCPU() != null && info.getMemTotal() != null) {
-                return new Capacity(info.getNCPU(), info.getMemTotal() / (1024 * 1024), Integer.MAX_VALUE);
+                return new Capacity(info.getNCPU(), info.getMemTotal() / (1024 * 1024), Integer.MAX_VALUE,
+                        startsAtOnce(info.getNCPU()));
             }
         } catch (ProvisioningException | RuntimeException e) {
             log.debug("Docker engine's resources unknown ({}); assuming this machine's", e.getMessage());
         }
-        return Capacity.ofHost();
+        Capacity host = Capacity.ofHost();
+        return new Capacity(host.cpu(), host.memoryMb(), host.workers(), startsAtOnce((int) host.cpu()));
+    }
+
+    static int startsAtOnce(int cores) {
+        return Math.max(1, cores / 2);
     }
 
     @Override
