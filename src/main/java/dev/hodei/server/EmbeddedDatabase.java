@@ -36,8 +36,14 @@ public class EmbeddedDatabase {
     }
 
     @Bean(destroyMethod = "close")
-    EmbeddedPostgres embeddedPostgres(HodeiProperties props, HomeLock lock) throws IOException, SQLException {
-        return start(props.home());
+    PostgresLifetime postgresLifetime(HodeiProperties props, HomeLock lock) throws IOException, SQLException {
+        return new PostgresLifetime(start(props.home()));
+    }
+
+    /** Stopped by {@link PostgresLifetime}, which outlives every bean that uses it. */
+    @Bean(destroyMethod = "")
+    EmbeddedPostgres embeddedPostgres(PostgresLifetime lifetime) {
+        return lifetime.postgres();
     }
 
     /** Starts PostgreSQL on {@code <home>/pgdata}, made or brought to password authentication first. */

@@ -50,9 +50,9 @@ class ServerCommand implements Callable<Integer> {
     }
 
     /**
-     * SIGTERM and SIGINT close the context before the JVM's shutdown hooks run. Left to the JVM, the
-     * embedded PostgreSQL's own hook stops the database while Spring's hook is still stopping the
-     * routes, and every step in flight waits for a connection that cannot come. A signal during
+     * SIGTERM and SIGINT close the context before the JVM's shutdown hooks run: left to the JVM,
+     * Spring's hook would close it beside every other hook, in no order (the embedded PostgreSQL
+     * waits for it, but only so long: server.PostgresLifetime). A signal during
      * start-up closes the context once it has started (close waits for refresh). The main thread
      * exits, with 128 + signal, only once the close has finished.
      */
