@@ -20,13 +20,7 @@ public final class Timelines {
             changes.merge(instant(j.getStartedAt()), 1, Integer::sum);
             changes.merge(instant(j.getFinishedAt()), -1, Integer::sum);
         }
-        int now = 0;
-        int most = 0;
-        for (Map.Entry<Instant, Integer> c : changes.entrySet()) {
-            now += c.getValue();
-            most = Math.max(most, now);
-        }
-        return most;
+        return peak(changes);
     }
 
     /**
@@ -48,6 +42,11 @@ public final class Timelines {
             }
             if (claimed != null) throw new AssertionError("a job still starting: " + job);
         }
+        return peak(changes);
+    }
+
+    /** The highest running sum of {@code changes}, in time order. */
+    private static int peak(TreeMap<Instant, Integer> changes) {
         int now = 0;
         int most = 0;
         for (Map.Entry<Instant, Integer> c : changes.entrySet()) {
