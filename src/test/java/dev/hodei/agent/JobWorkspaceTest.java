@@ -49,9 +49,12 @@ class JobWorkspaceTest {
     }
 
     @Test
-    void theStartTimeIsFieldTwentyTwoWhateverTheCommandNameHolds() {
+    void statFieldsAreCountedFromTheEndOfTheCommandNameWhateverItHolds() {
         String stat = "4242 (a) b (c) S 1 4242 4242 0 -1 4194560 90 0 0 0 0 0 0 0 20 0 1 0 987654 2453504 200 18446744073709551615";
         assertThat(JobWorkspace.startTicks(stat.getBytes(StandardCharsets.US_ASCII))).isEqualTo(987654);
+        assertThat(JobWorkspace.statField(stat.getBytes(StandardCharsets.US_ASCII), 9)).as("flags").isEqualTo(4194560);
+        assertThat((char) JobWorkspace.statState(stat.getBytes(StandardCharsets.US_ASCII))).isEqualTo('S');
+        assertThat(JobWorkspace.statState("no name here".getBytes(StandardCharsets.US_ASCII))).isZero();
         assertThat(JobWorkspace.startTicks("no name here".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
     }
 

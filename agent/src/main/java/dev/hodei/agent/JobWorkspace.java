@@ -76,6 +76,10 @@ final class JobWorkspace implements AutoCloseable {
         if (!left.isEmpty()) AgentSession.log("could not remove " + left.size() + " path(s) of job " + jobId + "'s workspace");
     }
 
+    /** How long a process caught in the middle of an exec may take to show its new environment. */
+    private static final long EXEC_SETTLE_NANOS = 1_000_000_000L;
+    private static final long PF_KTHREAD = 0x00200000L;
+
     /**
      * Kills every process started at or after {@code notBefore} (clock ticks since boot, as in
      * /proc/PID/stat) whose environment holds {@code entry}. Older processes are passed over on
@@ -87,17 +91,48 @@ final class JobWorkspace implements AutoCloseable {
         long self = ProcessHandle.current().pid();
         String[] names = new File("/proc").list();
         if (names == null) return;
+        List<String> unsettled = new ArrayList<>();
         for (String name : names) {
             long pid = pid(name);
-            if (pid <= 0 || pid == self) continue;
+            if (pid > 0 && pid != self && !settle(name, pid, marker, notBefore)) unsettled.add(name);
+        }
+        // between an exec's switch to its new memory and the setting of its arguments, a process
+        // shows no environment at all: look again until it does, or it is gone
+        long deadline = System.nanoTime() + EXEC_SETTLE_NANOS;
+        while (!unsettled.isEmpty() && System.nanoTime() < deadline) {
             try {
-                if (startTicks(Path.of("/proc", name, "stat")) < notBefore) continue;
-                // the handle first: killing it later checks it is still this process, not a reused pid
-                ProcessHandle p = ProcessHandle.of(pid).orElse(null);
-                if (p != null && holds(Files.readAllBytes(Path.of("/proc", name, "environ")), marker)) p.destroyForcibly();
-            } catch (IOException | SecurityException e) {
-                // gone already, or not ours to read
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
+            unsettled.removeIf(name -> settle(name, pid(name), marker, notBefore));
+        }
+        if (!unsettled.isEmpty()) AgentSession.log(unsettled.size() + " process(es) never showed an environment to check: " + unsettled);
+    }
+
+    /** Kills the process if it is the job's; false when it cannot tell yet (caught mid-exec). */
+    private static boolean settle(String name, long pid, byte[] marker, long notBefore) {
+        Path proc = Path.of("/proc", name);
+        try {
+            byte[] stat = Files.readAllBytes(proc.resolve("stat"));
+            if (statField(stat, 22) < notBefore) return true;
+            byte state = statState(stat);
+            // kernel threads have no environment, zombies no longer
+            if ((statField(stat, 9) & PF_KTHREAD) != 0 || state == 'Z' || state == 'X') return true;
+            // the handle first: killing it later checks it is still this process, not a reused pid
+            ProcessHandle p = ProcessHandle.of(pid).orElse(null);
+            if (p == null) return true;
+            byte[] environ = Files.readAllBytes(proc.resolve("environ"));
+            if (environ.length == 0) {
+                // an emptied environment (env -i) still has its arguments; a process mid-exec has neither yet
+                if (Files.readAllBytes(proc.resolve("cmdline")).length == 0) return false;
+                environ = Files.readAllBytes(proc.resolve("environ")); // an exec may have ended between the reads
+            }
+            if (holds(environ, marker)) p.destroyForcibly();
+            return true;
+        } catch (IOException | SecurityException e) {
+            return true; // gone already, or not ours to read
         }
     }
 
@@ -111,18 +146,34 @@ final class JobWorkspace implements AutoCloseable {
     }
 
     static long startTicks(byte[] stat) {
-        int i = stat.length - 1;
-        while (i >= 0 && stat[i] != ')') i--; // the command name may hold spaces and parentheses
+        return statField(stat, 22);
+    }
+
+    /** Numeric field {@code n} (4 or more) of a /proc stat line; -1 when it has none. */
+    static long statField(byte[] stat, int n) {
+        int i = nameEnd(stat);
         if (i < 0) return -1;
         int field = 2; // the name was field 2
         for (i++; i < stat.length; i++) {
             if (stat[i] != ' ') continue;
-            if (++field < 22) continue;
-            long ticks = 0;
-            for (int j = i + 1; j < stat.length && stat[j] >= '0' && stat[j] <= '9'; j++) ticks = ticks * 10 + (stat[j] - '0');
-            return ticks;
+            if (++field < n) continue;
+            long value = 0;
+            for (int j = i + 1; j < stat.length && stat[j] >= '0' && stat[j] <= '9'; j++) value = value * 10 + (stat[j] - '0');
+            return value;
         }
         return -1;
+    }
+
+    /** Field 3, the one-letter state (R, S, Z...); 0 when there is none. */
+    static byte statState(byte[] stat) {
+        int i = nameEnd(stat);
+        return i >= 0 && i + 2 < stat.length ? stat[i + 2] : 0;
+    }
+
+    private static int nameEnd(byte[] stat) {
+        int i = stat.length - 1;
+        while (i >= 0 && stat[i] != ')') i--; // the command name may hold spaces and parentheses
+        return i;
     }
 
     /** Whether a NUL-separated environment block holds {@code entry} as one whole variable. */
