@@ -60,7 +60,8 @@ class BenchCommand implements Callable<Integer> {
     int awaitWarm;
 
     @Option(names = "--db-scheduler", description = "With --burst, own control plane: then run as many db-scheduler "
-            + "no-op tasks in this JVM on the same PostgreSQL, the reference")
+            + "no-op tasks in this JVM on the same PostgreSQL, the reference, and as many forks of /bin/sh -c true by "
+            + "one shell, the floor of a process per job")
     boolean dbScheduler;
 
     @Option(names = "--queue-depths", split = ",", description = "Instead: time admission rounds with this many "

@@ -125,6 +125,16 @@ final class BurstBench {
                             + "(%.1fx hodei's jobs/s)%n", count, ref.seconds(), count / ref.seconds(),
                             (count / ref.seconds()) / (count / wall));
                     printCpu("db-scheduler", ref.cpu(), count);
+                    ForkFloor.Result fork = ForkFloor.run(count, local.dataDir());
+                    double forkCpu = fork.cpu().children() / count;
+                    System.out.printf("floor of a process per job, %d `/bin/sh -c true` forked one after the other by a shell: "
+                            + "%.1f s, %.0f forks/s, CPU per 1,000 %.2f s%n", count, fork.seconds(), count / fork.seconds(),
+                            forkCpu * 1000);
+                    // every core busy with nothing but a fork and db-scheduler's whole cycle (its JVM and PostgreSQL) per job
+                    double perJob = forkCpu + (ref.cpu().self() + ref.cpu().postgres()) / count;
+                    int cores = Runtime.getRuntime().availableProcessors();
+                    System.out.printf("ceiling here for a fork and a db-scheduler cycle per job on %d cores: %.0f jobs/s "
+                            + "(hodei at %.1f%% of it)%n", cores, cores / perJob, 100 * (count / wall) / (cores / perJob));
                 }
             }
             return failed == 0 ? 0 : 1;
