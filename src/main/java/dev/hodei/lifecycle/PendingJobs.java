@@ -75,4 +75,12 @@ public class PendingJobs {
                 .forEach(j -> admissionDelay.record(Duration.between(j.createdAt(), now)));
         return claimed;
     }
+
+    /**
+     * Whether a round claimed as many jobs as one provider's batch: its queue may hold more that
+     * fit (each round reads at most a batch per provider), so the route wakes the claimer again.
+     */
+    public boolean claimedWholeBatch(List<JobRecord> claimed) {
+        return claimed.size() >= batch;
+    }
 }

@@ -22,9 +22,9 @@ public class LifecycleRoutes {
         this.camel = camel;
     }
 
-    /** Route {@code job-submitted}: the claimer does not wait for its next tick (a wake is only queued). */
+    /** Route {@code job-submitted}: the claimer does not wait for its next tick. */
     public void jobSubmitted(UUID jobId) {
-        camel.sendBodyAndHeader("direct:job-submitted", null, "jobId", jobId);
+        camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", jobId);
     }
 
     /** Route {@code cancel-job}; returns once the cancel is recorded (and, for a running job, sent). */

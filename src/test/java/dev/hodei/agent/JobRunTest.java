@@ -1,6 +1,7 @@
 package dev.hodei.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import hodei.v1.ArgvCommand;
 import hodei.v1.JobResult;
@@ -9,13 +10,16 @@ import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
 import hodei.v1.RunJob;
 import dev.hodei.testing.RunAs;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +126,48 @@ class JobRunTest {
         assertThat(result.getTimedOut()).isTrue();
         assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).isEmpty();
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+    }
+
+    @Test
+    void cancelAlsoEndsAProcessThatLeftTheJobsTree() throws Exception {
+        String jobId = "job-" + UUID.randomUUID();
+        Recorder r = new Recorder();
+        // the subshell exits at once: its sleep is re-parented, no descendant of the job's shell
+        JobRun run = new JobRun(RunJob.newBuilder().setJobId(jobId).setAttempt(1).setRunTimeoutSeconds(60)
+                .setSpec(JobSpec.newBuilder().setShell("(sleep 120 &); sleep 120")).build(), r);
+        run.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> marked(jobId).size() == 3); // the shell and both sleeps
+
+        run.cancel();
+
+        assertThat(r.await().getCancelled()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> marked(jobId).isEmpty());
+    }
+
+    @Test
+    void aJobEndsWhenItsShellDoesThoughAProcessThatLeftItsTreeHoldsItsOutput() throws Exception {
+        String jobId = "job-" + UUID.randomUUID();
+        Recorder r = new Recorder();
+        new JobRun(RunJob.newBuilder().setJobId(jobId).setAttempt(1).setRunTimeoutSeconds(60)
+                .setSpec(JobSpec.newBuilder().setShell("(sleep 120 &); echo done")).build(), r).start();
+
+        JobResult result = r.await(); // not 120 s later, when the sleep would let go of the pipes
+
+        assertThat(result.getExitCode()).isZero();
+        assertThat(r.output(LogStream.LOG_STREAM_STDOUT)).isEqualTo("done\n");
+        await().atMost(Duration.ofSeconds(5)).until(() -> marked(jobId).isEmpty());
+    }
+
+    /** Live processes whose environment holds HODEI_JOB_ID={@code jobId}. */
+    private static List<Long> marked(String jobId) {
+        byte[] entry = ("HODEI_JOB_ID=" + jobId).getBytes(StandardCharsets.ISO_8859_1);
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
+            try {
+                return JobWorkspace.holds(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")), entry);
+            } catch (IOException | RuntimeException e) {
+                return false; // gone, or not ours to read
+            }
+        }).map(ProcessHandle::pid).toList();
     }
 
     @Test

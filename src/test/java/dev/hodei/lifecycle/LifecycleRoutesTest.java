@@ -25,6 +25,7 @@ import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -109,6 +110,21 @@ class LifecycleRoutesTest {
         });
         assertThat(jobs.find(later).orElseThrow().state()).isEqualTo(JobState.PENDING);
         assertThat(jobs.eventsAfter(high, 0)).extracting(JobStore.Event::reason).containsExactly("submitted", "claimed");
+    }
+
+    @Test
+    void aRoundThatClaimsAWholeBatchWakesTheClaimerForTheRest() throws Exception {
+        int batch = props.jobs().claimBatchSize();
+        List<UUID> queued = new ArrayList<>();
+        for (int i = 0; i < batch + 5; i++) queued.add(submit(0));
+        scheduled.expectedMessageCount(batch + 5);
+
+        // one round reads a batch; the rest come from the wake it sends (the tick is disabled here)
+        producer.sendBody("direct:claim-jobs", null);
+
+        scheduled.assertIsSatisfied();
+        assertThat(scheduled.getExchanges()).extracting(e -> e.getIn().getBody(JobRecord.class).id())
+                .containsExactlyInAnyOrderElementsOf(queued);
     }
 
     @Test

@@ -7,6 +7,7 @@ import hodei.v1.LogStream;
 import hodei.v1.RunJob;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,8 @@ final class JobRun {
     private volatile boolean cancelled;
     private volatile boolean timedOut;
     private volatile boolean outputDone;
+    /** The job thread's start, in clock ticks since boot: none of the job's processes is older. */
+    private volatile long notBefore = -1;
 
     JobRun(RunJob job, MessageSink sink) {
         this(job, sink, JobLauncher.fromEnvironment());
@@ -92,6 +95,16 @@ final class JobRun {
         }
         tree.forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+        killLeftTree();
+    }
+
+    /**
+     * A child the shell was forking as it died, or one that left the tree ({@code (cmd &)}), is no
+     * descendant any more, and may hold the job's pipes open for as long as it lives; it still
+     * carries the job's id in its environment.
+     */
+    private void killLeftTree() {
+        if (notBefore >= 0) JobWorkspace.killMarked("HODEI_JOB_ID=" + job.getJobId(), notBefore);
     }
 
     private void run() {
@@ -120,6 +133,7 @@ final class JobRun {
     private JobResult runIn(JobLauncher launcher) {
         long started = System.nanoTime();
         JobResult.Builder result = JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt());
+        notBefore = JobWorkspace.startTicks(Path.of("/proc/thread-self/stat"));
         synchronized (startLock) {
             if (cancelled) return result.setExitCode(0).setCancelled(true).build();
             try {
@@ -145,6 +159,7 @@ final class JobRun {
             err.join(1000);
             if (out.isAlive() || err.isAlive()) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
+                killLeftTree();
                 out.join();
                 err.join();
             }
