@@ -168,6 +168,9 @@ final class JobRun {
             kill();
             return null;
         }
+        // the job ends with everything it started, as in a container; a pooled job's workspace does
+        // this when it closes
+        if (!freshWorkspace) killLeftTree();
         outputDone = true;
         synchronized (buffer) {
             buffer.notifyAll();
