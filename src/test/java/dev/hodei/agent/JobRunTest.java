@@ -161,7 +161,7 @@ class JobRunTest {
 
     /** Live processes whose environment holds HODEI_JOB_ID={@code jobId}. */
     private static List<Long> marked(String jobId) {
-        byte[] entry = ("HODEI_JOB_ID=" + jobId).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] entry = JobWorkspace.marker(jobId).getBytes(StandardCharsets.ISO_8859_1);
         return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
             try {
                 return JobWorkspace.holds(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "environ")), entry);

@@ -104,7 +104,7 @@ final class JobRun {
      * carries the job's id in its environment.
      */
     private void killLeftTree() {
-        if (notBefore >= 0) JobWorkspace.killMarked("HODEI_JOB_ID=" + job.getJobId(), notBefore);
+        if (notBefore >= 0) JobWorkspace.killMarked(JobWorkspace.marker(job.getJobId()), notBefore);
     }
 
     private void run() {

@@ -60,7 +60,7 @@ final class JobWorkspace implements AutoCloseable {
     @Override
     public void close() {
         try {
-            killMarked("HODEI_JOB_ID=" + jobId, notBefore);
+            killMarked(marker(jobId), notBefore);
         } catch (RuntimeException e) {
             AgentSession.log("could not end the leftover processes of job " + jobId + ": " + e);
         }
@@ -74,6 +74,11 @@ final class JobWorkspace implements AutoCloseable {
             return;
         }
         if (!left.isEmpty()) AgentSession.log("could not remove " + left.size() + " path(s) of job " + jobId + "'s workspace");
+    }
+
+    /** The environment entry that every process of job {@code jobId} carries ({@link JobLauncher} sets it). */
+    static String marker(String jobId) {
+        return "HODEI_JOB_ID=" + jobId;
     }
 
     /** How long a process caught in the middle of an exec may take to show its new environment. */
