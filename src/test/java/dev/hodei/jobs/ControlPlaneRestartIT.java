@@ -15,6 +15,8 @@ import hodei.v1.JobState;
 import hodei.v1.LogChunk;
 import hodei.v1.LogStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -88,6 +90,11 @@ class ControlPlaneRestartIT {
              TestClient client = new TestClient(server.grpcPort())) {
             String warm = await("a warm worker registered").atMost(Duration.ofSeconds(60))
                     .until(() -> registeredWarmWorkers(server), ids -> !ids.isEmpty()).get(0);
+            // the server logs the registration as it queues the reply; killed before the agent read
+            // it, the agent has no session and its one-time token is spent: wait for the agent's word
+            Path agentLog = server.home().resolve("agent-logs").resolve(warm + ".log");
+            await("the warm agent has its session").atMost(Duration.ofSeconds(30)).until(() ->
+                    Files.isRegularFile(agentLog) && Files.readString(agentLog).contains("registered as worker " + warm));
 
             server.kill();
             assertThat(Agents.ofWorker(warm)).as("the warm agent outlives the killed control plane").isNotEmpty();

@@ -177,7 +177,10 @@ final class AgentSession implements MessageSink {
             timers.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
         }
         synchronized (lock) {
-            if (resumed) {
+            if (!resumed) {
+                // the session is ours from here: a control plane lost after this line finds us again
+                log("registered as worker " + config.workerId());
+            } else {
                 log("reconnected; resending output from chunk " + m.getRegistered().getLogsStored());
                 resendFrom(m.getRegistered().getLogsStored());
                 if (pendingResult != null) write(AgentMessage.newBuilder().setResult(pendingResult).build());
