@@ -39,13 +39,46 @@ class JobWorkspaceTest {
         try {
             long olderStart = JobWorkspace.startTicks(Path.of("/proc", Long.toString(older.pid()), "stat"));
             assertThat(olderStart).isPositive();
-            JobWorkspace.create(root, jobId, 1, "", "", olderStart + 1).close();
+            // no last pid known: every process is looked at, by its start time first
+            JobWorkspace.create(root, jobId, 1, "", "", new JobWorkspace.Since(olderStart + 1, -1, System.nanoTime())).close();
             assertThat(older.isAlive()).isTrue();
-            JobWorkspace.create(root, jobId, 2, "", "", olderStart).close();
+            JobWorkspace.create(root, jobId, 2, "", "", new JobWorkspace.Since(olderStart, -1, System.nanoTime())).close();
             await().atMost(Duration.ofSeconds(10)).until(() -> !older.isAlive());
         } finally {
             older.destroyForcibly();
         }
+    }
+
+    @Test
+    void onlyThePidsGivenOutSinceTheJobStartedAreLookedAt(@TempDir Path root) throws Exception {
+        String jobId = UUID.randomUUID().toString();
+        Process before = sleeper("HODEI_JOB_ID", jobId); // younger than this thread, so its start time alone passes it
+        Process marked = null;
+        try {
+            JobWorkspace.Since since = JobWorkspace.Since.now();
+            assertThat(since.lastPid()).as("the kernel's last pid").isGreaterThanOrEqualTo(before.pid());
+            marked = sleeper("HODEI_JOB_ID", jobId);
+            assertThat(since.newPids()).contains(marked.pid()).doesNotContain(before.pid());
+            JobWorkspace.create(root, jobId, 1, "", "", since).close();
+            Process job = marked;
+            await().atMost(Duration.ofSeconds(10)).until(() -> !job.isAlive());
+            assertThat(before.isAlive()).as("a pid given out before the job is not looked at").isTrue();
+        } finally {
+            before.destroyForcibly();
+            if (marked != null) marked.destroyForcibly();
+        }
+    }
+
+    @Test
+    void everyPidIsLookedAtWhenTheWindowIsUnknownTooWideOrCouldHaveWrapped() {
+        long last = JobWorkspace.kernelLastPid();
+        long now = System.nanoTime();
+        assertThat(new JobWorkspace.Since(0, last, now).newPids()).isNotNull();
+        assertThat(new JobWorkspace.Since(0, -1, now).newPids()).as("unknown").isNull();
+        assertThat(new JobWorkspace.Since(0, last - 100_000, now).newPids()).as("too many given out since").isNull();
+        assertThat(new JobWorkspace.Since(0, last + 1, now).newPids()).as("wrapped around since").isNull();
+        assertThat(new JobWorkspace.Since(0, last, now - Duration.ofHours(1).toNanos()).newPids())
+                .as("long enough ago to have wrapped around").isNull();
     }
 
     @Test

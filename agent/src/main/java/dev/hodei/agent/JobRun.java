@@ -7,7 +7,6 @@ import hodei.v1.LogStream;
 import hodei.v1.RunJob;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +36,8 @@ final class JobRun {
     private volatile boolean cancelled;
     private volatile boolean timedOut;
     private volatile boolean outputDone;
-    /** The job thread's start, in clock ticks since boot: none of the job's processes is older. */
-    private volatile long notBefore = -1;
+    /** Read on the job's thread before its process starts: none of the job's processes is older. */
+    private volatile JobWorkspace.Since since;
 
     JobRun(RunJob job, MessageSink sink) {
         this(job, sink, JobLauncher.fromEnvironment());
@@ -104,7 +103,8 @@ final class JobRun {
      * carries the job's id in its environment.
      */
     private void killLeftTree() {
-        if (notBefore >= 0) JobWorkspace.killMarked(JobWorkspace.marker(job.getJobId()), notBefore);
+        JobWorkspace.Since s = since;
+        if (s != null) JobWorkspace.killMarked(JobWorkspace.marker(job.getJobId()), s);
     }
 
     private void run() {
@@ -133,7 +133,7 @@ final class JobRun {
     private JobResult runIn(JobLauncher launcher) {
         long started = System.nanoTime();
         JobResult.Builder result = JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt());
-        notBefore = JobWorkspace.startTicks(Path.of("/proc/thread-self/stat"));
+        since = JobWorkspace.Since.now();
         synchronized (startLock) {
             if (cancelled) return result.setExitCode(0).setCancelled(true).build();
             try {

@@ -2,6 +2,7 @@ package dev.hodei.agent;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,22 +25,73 @@ final class JobWorkspace implements AutoCloseable {
 
     private final Path dir;
     private final String jobId;
-    private final long notBefore;
+    private final Since since;
 
-    private JobWorkspace(Path dir, String jobId, long notBefore) {
+    private JobWorkspace(Path dir, String jobId, Since since) {
         this.dir = dir;
         this.jobId = jobId;
-        this.notBefore = notBefore;
+        this.since = since;
+    }
+
+    /**
+     * A moment before any of a job's processes existed, as /proc tells it: the job thread's start
+     * ({@code ticks}, clock ticks since boot) and the last pid the kernel had given out ({@code
+     * lastPid}, -1 unknown), read at {@code nanos} (System.nanoTime).
+     */
+    record Since(long ticks, long lastPid, long nanos) {
+
+        /** Read now, on the thread that will start the job. */
+        static Since now() {
+            return new Since(startTicks(Path.of("/proc/thread-self/stat")), kernelLastPid(), System.nanoTime());
+        }
+
+        /**
+         * The pids the job's processes can have: those given out since, when they are few and cannot
+         * have wrapped around past pid_max meanwhile; null when any pid can be one of them.
+         */
+        long[] newPids() {
+            long last = kernelLastPid();
+            if (lastPid < 0 || last < lastPid || last - lastPid > PID_WINDOW) return null;
+            // a wrap needs pid_max pids given out: at the bound below, not within the time elapsed
+            double seconds = (System.nanoTime() - nanos) / 1e9;
+            if (seconds * PIDS_PER_SECOND_BOUND >= PID_MAX - PID_WINDOW) return null;
+            long[] pids = new long[(int) (last - lastPid)];
+            for (int i = 0; i < pids.length; i++) pids[i] = lastPid + 1 + i;
+            return pids;
+        }
+    }
+
+    // Pids come in increasing order until pid_max, so the job's processes have pids after the last
+    // one given out before it; reading only those saves reading every process's stat after each job
+    // (most of a pooled agent's CPU per job on a busy machine). Threads take pids from the same
+    // counter, hence a window of thousands.
+    private static final long PID_WINDOW = 8192;
+    private static final double PIDS_PER_SECOND_BOUND = 100_000; // forks and threads: beyond what machines do
+    private static final long PID_MAX = readLong(Path.of("/proc/sys/kernel/pid_max"), 32768);
+
+    static long kernelLastPid() {
+        return readLong(Path.of("/proc/sys/kernel/ns_last_pid"), -1);
+    }
+
+    private static long readLong(Path file, long otherwise) {
+        // one read: a sysctl file read on from an offset past 0 reads as empty
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[32];
+            int n = in.read(buf);
+            return Long.parseLong(new String(buf, 0, Math.max(n, 0), StandardCharsets.US_ASCII).strip());
+        } catch (IOException | RuntimeException e) {
+            return otherwise;
+        }
     }
 
     /** A new empty folder under {@code root} for the job; {@code user}/{@code group} (name or id) empty = the agent's own. */
     static JobWorkspace create(Path root, String jobId, int attempt, String user, String group) throws IOException {
-        // this thread's start, read before the job's process exists: nothing of the job can be older
-        return create(root, jobId, attempt, user, group, startTicks(Path.of("/proc/thread-self/stat")));
+        // read before the job's process exists: nothing of the job can be older
+        return create(root, jobId, attempt, user, group, Since.now());
     }
 
-    /** {@code notBefore}: the clock tick since boot before which none of the job's processes started. */
-    static JobWorkspace create(Path root, String jobId, int attempt, String user, String group, long notBefore) throws IOException {
+    /** {@code since}: a moment before any of the job's processes started. */
+    static JobWorkspace create(Path root, String jobId, int attempt, String user, String group, Since since) throws IOException {
         Path dir = root.resolve("job-" + jobId + "-" + attempt);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         if (!user.isEmpty()) {
@@ -49,7 +101,7 @@ final class JobWorkspace implements AutoCloseable {
             view.setOwner(names.lookupPrincipalByName(user));
             if (!group.isEmpty()) view.setGroup(names.lookupPrincipalByGroupName(group));
         }
-        return new JobWorkspace(dir, jobId, notBefore);
+        return new JobWorkspace(dir, jobId, since);
     }
 
     Path dir() {
@@ -60,7 +112,7 @@ final class JobWorkspace implements AutoCloseable {
     @Override
     public void close() {
         try {
-            killMarked(marker(jobId), notBefore);
+            killMarked(marker(jobId), since);
         } catch (RuntimeException e) {
             AgentSession.log("could not end the leftover processes of job " + jobId + ": " + e);
         }
@@ -86,16 +138,24 @@ final class JobWorkspace implements AutoCloseable {
     private static final long PF_KTHREAD = 0x00200000L;
 
     /**
-     * Kills every process started at or after {@code notBefore} (clock ticks since boot, as in
-     * /proc/PID/stat) whose environment holds {@code entry}. Older processes are passed over on
-     * their start time alone: on a busy machine reading every environment was most of a pooled
-     * agent's CPU per job.
+     * Kills every process started since {@code since} whose environment holds {@code entry}. Only
+     * the pids given out since are looked at when that is safe ({@link Since#newPids}); older
+     * processes are passed over on their start time alone: on a busy machine reading every
+     * environment was most of a pooled agent's CPU per job.
      */
-    static void killMarked(String entry, long notBefore) {
+    static void killMarked(String entry, Since since) {
         byte[] marker = entry.getBytes(StandardCharsets.ISO_8859_1);
+        long notBefore = since.ticks();
         long self = ProcessHandle.current().pid();
-        String[] names = new File("/proc").list();
-        if (names == null) return;
+        long[] newPids = since.newPids();
+        String[] names;
+        if (newPids != null) {
+            names = new String[newPids.length];
+            for (int i = 0; i < newPids.length; i++) names[i] = Long.toString(newPids[i]);
+        } else {
+            names = new File("/proc").list();
+            if (names == null) return;
+        }
         List<String> unsettled = new ArrayList<>();
         for (String name : names) {
             long pid = pid(name);
