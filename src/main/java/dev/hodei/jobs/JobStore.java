@@ -183,13 +183,6 @@ public class JobStore {
                         rs.getInt("concurrency_limit"), rs.getString("image"), rs.getString("namespace")));
     }
 
-    /** The job is counted for at least this much from now on: the warm worker it took was started that big. */
-    public void holdAtLeast(UUID jobId, double cpu, long memoryMb) {
-        jdbc.update("""
-                UPDATE jobs SET cpu_request = greatest(cpu_request, :cpu), memory_mb_request = greatest(memory_mb_request, :memory)
-                WHERE id = :id""", Map.of("id", jobId, "cpu", cpu, "memory", memoryMb));
-    }
-
     /**
      * What the admitted (claimed, provisioning, running) jobs of each provider hold, and the live
      * workers whose job has ended but who are not yet terminated: a reusable worker between its

@@ -128,10 +128,15 @@ public class JobTransitions {
                 null, Map.of());
     }
 
-    /** ASSIGNED → PROVISIONING without a provider call: a warm worker of {@code pool} was bound to the attempt. */
-    public boolean takeWarmWorker(JobRecord job, UUID workerId, String pool) {
-        return move(START_PROVISIONING, job.id(), job.attempt(), "warm worker " + workerId + " of pool " + pool, null,
-                Map.of());
+    /**
+     * ASSIGNED → PROVISIONING without a provider call: a warm worker of {@code pool} was bound to the
+     * attempt. While the job runs on it, the job holds at least the worker's whole share ({@code
+     * cpu}, {@code memoryMb}), not only what it asked.
+     */
+    public boolean takeWarmWorker(JobRecord job, UUID workerId, String pool, double cpu, long memoryMb) {
+        return move(START_PROVISIONING, job.id(), job.attempt(), "warm worker " + workerId + " of pool " + pool,
+                "cpu_request = greatest(cpu_request, :cpu), memory_mb_request = greatest(memory_mb_request, :memory)",
+                Map.of("cpu", cpu, "memory", memoryMb));
     }
 
     /** PROVISIONING → RUNNING: the attempt's worker took the job. */

@@ -3,7 +3,6 @@ package dev.hodei.lifecycle;
 import dev.hodei.capacity.ProviderCapacities;
 import dev.hodei.jobs.Failure;
 import dev.hodei.jobs.JobRecord;
-import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
 import dev.hodei.pools.WarmPools;
 import dev.hodei.providers.ManagedResource;
@@ -43,14 +42,11 @@ public class WorkerProvisioning {
     private final ProviderCapacities capacities;
     private final WorkerGateway gateway;
     private final TransactionTemplate tx;
-    private final JobStore jobs;
     private final WorkerDestruction destruction;
 
     public WorkerProvisioning(JobTransitions transitions, WorkerStore workers, BootstrapTokens tokens, Providers providers,
                               ControlPlaneIdentity identity, MeterRegistry meters, WarmPools pools,
-                              ProviderCapacities capacities, WorkerGateway gateway, TransactionTemplate tx,
-                              JobStore jobs, WorkerDestruction destruction) {
-        this.jobs = jobs;
+                              ProviderCapacities capacities, WorkerGateway gateway, TransactionTemplate tx, WorkerDestruction destruction) {
         this.destruction = destruction;
         this.pools = pools;
         this.capacities = capacities;
@@ -76,12 +72,10 @@ public class WorkerProvisioning {
             WorkerStore.Taken worker = workers.take(job.id(), job.attempt(), job.namespace(), provider,
                     job.spec().getImage(), cpu, memory, gateway.connected()).orElse(null);
             if (worker == null) return null;
-            if (!transitions.takeWarmWorker(job, worker.id(), worker.pool())) {
+            if (!transitions.takeWarmWorker(job, worker.id(), worker.pool(), worker.cpu(), worker.memoryMb())) {
                 status.setRollbackOnly(); // the worker stays in its pool
                 return null;
             }
-            // the worker's whole share stays held while the job runs on it, not only what the job asked
-            jobs.holdAtLeast(job.id(), worker.cpu(), worker.memoryMb());
             return worker.id();
         });
     }

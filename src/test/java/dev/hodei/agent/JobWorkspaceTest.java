@@ -70,6 +70,21 @@ class JobWorkspaceTest {
     }
 
     @Test
+    void theAgentsOwnThreadsAreToldApartFromOtherProcesses() throws Exception {
+        // an ephemeral agent carries its job's marker: a thread it started during the job is in the
+        // window of new pids, and killing that "process" would kill the agent itself
+        String[] threads = new java.io.File("/proc/self/task").list();
+        assertThat(threads).isNotEmpty();
+        for (String tid : threads) assertThat(JobWorkspace.ownThread(tid)).as(tid).isTrue();
+        Process other = new ProcessBuilder("sleep", "300").start();
+        try {
+            assertThat(JobWorkspace.ownThread(Long.toString(other.pid()))).isFalse();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
     void everyPidIsLookedAtWhenTheWindowIsUnknownTooWideOrCouldHaveWrapped() {
         long last = JobWorkspace.kernelLastPid();
         long now = System.nanoTime();

@@ -77,7 +77,7 @@ class LifecycleRoutesTest {
         if (!camel.isStarted()) {
             AdviceWith.adviceWith(camel, "pending-jobs", a -> a.replaceFromWith("direct:tick-disabled"));
             AdviceWith.adviceWith(camel, "claim-jobs",
-                    a -> a.weaveByToUri("direct:schedule-job").replace().to("mock:scheduled"));
+                    a -> a.weaveByToUri("seda:claimed-jobs*").replace().to("mock:scheduled"));
             AdviceWith.adviceWith(camel, "job-completed",
                     a -> a.weaveByToUri("direct:destroy-worker").replace().to("mock:destroy"));
             AdviceWith.adviceWith(camel, "cancel-job",
@@ -422,7 +422,7 @@ class LifecycleRoutesTest {
         UUID jobId = jobs.submit(JobSpec.newBuilder().setShell("true").build(), null, "process", 3, 60).job().id();
         JobRecord claimed = claim(jobId);
         assertThat(workers.take(jobId, 1, "default", "process", "", 0.5, 256, Set.of(worker))).isPresent();
-        assertThat(transitions.takeWarmWorker(claimed, worker, "trusted")).isTrue();
+        assertThat(transitions.takeWarmWorker(claimed, worker, "trusted", 0.5, 256)).isTrue();
         assertThat(transitions.start(jobId, 1, worker)).isTrue();
         assertThat(workers.markBusy(worker)).isTrue();
         return jobId;

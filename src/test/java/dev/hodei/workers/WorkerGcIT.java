@@ -1,5 +1,6 @@
 package dev.hodei.workers;
 
+import static dev.hodei.testing.JobAssert.assertThatJob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -78,7 +79,27 @@ class WorkerGcIT extends ControlPlaneIT {
         client.jobs().cancelJob(CancelJobRequest.newBuilder().setId(job.getId()).build());
         assertThat(client.awaitEnd(job.getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
 
-        TestProviders.releaseHeld(); // the provider now starts the process of a worker already ended
+        releaseHeldAndAwaitItsProcessDestroyed(job);
+    }
+
+    @Test
+    void aProviderCallThatHangsHoldsUpNeitherTheClaimerNorOtherJobs() throws Exception {
+        int calls = TestProviders.heldCalls();
+        Job held = client.submit(JobSpec.newBuilder().setShell("true").setProvider("held").setMaxAttempts(1).build());
+        await("the provider asked for a worker").atMost(Duration.ofSeconds(20)).until(() -> TestProviders.heldCalls() > calls);
+
+        Job other = client.awaitEnd(client.submit("echo other").getId());
+
+        assertThatJob(other).hasState(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(client.get(held.getId()).getState()).as("still in its provider's call").isEqualTo(JobState.JOB_STATE_PROVISIONING);
+        client.jobs().cancelJob(CancelJobRequest.newBuilder().setId(held.getId()).build());
+        assertThat(client.awaitEnd(held.getId()).getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        releaseHeldAndAwaitItsProcessDestroyed(held);
+    }
+
+    /** Lets the held provider start the process of {@code job}'s worker, already ended: it is destroyed at once. */
+    private void releaseHeldAndAwaitItsProcessDestroyed(Job job) {
+        TestProviders.releaseHeld();
         String pid = await("the started process recorded").atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "SELECT provider_resource_id FROM workers WHERE job_id = ?", String.class, UUID.fromString(job.getId())),
                 java.util.Objects::nonNull);

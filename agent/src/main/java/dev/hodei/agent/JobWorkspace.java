@@ -159,7 +159,11 @@ final class JobWorkspace implements AutoCloseable {
         List<String> unsettled = new ArrayList<>();
         for (String name : names) {
             long pid = pid(name);
-            if (pid > 0 && pid != self && !settle(name, pid, marker, notBefore)) unsettled.add(name);
+            if (pid <= 0 || pid == self) continue;
+            // a window holds thread ids too, the agent's own among them, and an ephemeral agent's
+            // environment carries its job's marker: never look at the agent itself
+            if (newPids != null && ownThread(name)) continue;
+            if (!settle(name, pid, marker, notBefore)) unsettled.add(name);
         }
         // between an exec's switch to its new memory and the setting of its arguments, a process
         // shows no environment at all: look again until it does, or it is gone
@@ -174,6 +178,11 @@ final class JobWorkspace implements AutoCloseable {
             unsettled.removeIf(name -> settle(name, pid(name), marker, notBefore));
         }
         if (!unsettled.isEmpty()) AgentSession.log(unsettled.size() + " process(es) never showed an environment to check: " + unsettled);
+    }
+
+    /** Whether {@code tid} is a thread of this process. */
+    static boolean ownThread(String tid) {
+        return Files.exists(Path.of("/proc/self/task", tid));
     }
 
     /** Kills the process if it is the job's; false when it cannot tell yet (caught mid-exec). */
