@@ -69,6 +69,8 @@ public class EmbeddedDatabase {
             // zonky runs initdb -A trust; these later options win: SCRAM from the first start on
             builder.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", passwordFile.toString());
         }
+        removeWhatItLeaves(Path.of(System.getProperty("java.io.tmpdir")), DISTRIBUTION_PROBE,
+                io.zonky.test.db.postgres.util.LinuxUtils::getDistributionName);
         EmbeddedPostgres pg = builder.start();
         if (trusting) {
             try {
@@ -80,6 +82,28 @@ public class EmbeddedDatabase {
         }
         log.info("Embedded PostgreSQL on 127.0.0.1:{}, data in {}, password in {}", pg.getPort(), dataDir, passwordFile);
         return pg;
+    }
+
+    // zonky's LinuxUtils copies this script to the temporary folder when it loads (once per JVM)
+    // and never removes it: every `hodei server` or `bench` start left one in /tmp
+    static final String DISTRIBUTION_PROBE = "detect_linux_distribution_*.sh";
+
+    /** Runs {@code step}, then removes the files matching {@code glob} in {@code dir} that it made. */
+    static void removeWhatItLeaves(Path dir, String glob, Runnable step) throws IOException {
+        java.util.Set<Path> before = matching(dir, glob);
+        step.run();
+        for (Path left : matching(dir, glob)) {
+            if (!before.contains(left)) Files.deleteIfExists(left);
+        }
+    }
+
+    private static java.util.Set<Path> matching(Path dir, String glob) throws IOException {
+        java.util.Set<Path> found = new java.util.HashSet<>();
+        if (!Files.isDirectory(dir)) return found;
+        try (var files = Files.newDirectoryStream(dir, glob)) {
+            files.forEach(found::add);
+        }
+        return found;
     }
 
     /**
