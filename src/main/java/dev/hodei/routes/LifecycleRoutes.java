@@ -22,9 +22,12 @@ public class LifecycleRoutes {
         this.camel = camel;
     }
 
-    /** Route {@code job-submitted}: the claimer does not wait for its next tick. */
+    /**
+     * Route {@code job-submitted}: the claimer does not wait for its next tick. Sent on the caller's
+     * thread: the route only queues a wake, which never blocks.
+     */
     public void jobSubmitted(UUID jobId) {
-        camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", jobId);
+        camel.sendBodyAndHeader("direct:job-submitted", null, "jobId", jobId);
     }
 
     /** Route {@code cancel-job}; returns once the cancel is recorded (and, for a running job, sent). */
