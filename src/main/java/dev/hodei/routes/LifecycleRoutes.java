@@ -23,11 +23,13 @@ public class LifecycleRoutes {
     }
 
     /**
-     * Route {@code job-submitted}: the claimer does not wait for its next tick. Sent on the caller's
-     * thread: the route only queues a wake, which never blocks.
+     * Route {@code job-submitted}: the claimer does not wait for its next tick. Asynchronous so that
+     * a wake never fails the submission: gRPC answers before the routes start, and a job stored then
+     * is claimed by the first tick (sent synchronously, such a SubmitJob failed with INTERNAL:
+     * ContainerDeploymentIT).
      */
     public void jobSubmitted(UUID jobId) {
-        camel.sendBodyAndHeader("direct:job-submitted", null, "jobId", jobId);
+        camel.asyncRequestBodyAndHeader("direct:job-submitted", null, "jobId", jobId);
     }
 
     /** Route {@code cancel-job}; returns once the cancel is recorded (and, for a running job, sent). */
