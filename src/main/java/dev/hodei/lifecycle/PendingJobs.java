@@ -66,7 +66,9 @@ public class PendingJobs {
             List<Admission.Request> queue = jobs.queueHeads(batch);
             if (queue.isEmpty()) return List.<JobRecord>of();
             List<WorkerStore.Untaken> warm = warmWorkers.untaken();
-            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), WarmWorkers.use(warm), jobs.keysInUse(),
+            // the keys' counts only matter to a head that names one: most rounds name none
+            Map<String, Integer> keys = queue.stream().anyMatch(r -> r.concurrencyKey() != null) ? jobs.keysInUse() : Map.of();
+            List<UUID> admitted = Admission.admit(queue, jobs.inUse(), WarmWorkers.use(warm), keys,
                     p -> capacity.getOrDefault(p, Capacity.UNLIMITED), WarmWorkers.slots(warm, gateway.connected()));
             return transitions.claim(admitted);
         });
