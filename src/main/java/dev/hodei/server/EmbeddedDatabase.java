@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,15 +92,15 @@ public class EmbeddedDatabase {
 
     /** Runs {@code step}, then removes the files matching {@code glob} in {@code dir} that it made. */
     static void removeWhatItLeaves(Path dir, String glob, Runnable step) throws IOException {
-        java.util.Set<Path> before = matching(dir, glob);
+        Set<Path> before = matching(dir, glob);
         step.run();
         for (Path left : matching(dir, glob)) {
             if (!before.contains(left)) Files.deleteIfExists(left);
         }
     }
 
-    private static java.util.Set<Path> matching(Path dir, String glob) throws IOException {
-        java.util.Set<Path> found = new java.util.HashSet<>();
+    private static Set<Path> matching(Path dir, String glob) throws IOException {
+        Set<Path> found = new HashSet<>();
         if (!Files.isDirectory(dir)) return found;
         try (var files = Files.newDirectoryStream(dir, glob)) {
             files.forEach(found::add);

@@ -17,7 +17,7 @@ class JobWorkspaceTest {
     @Test
     void closingEndsTheJobsDetachedProcessesAndRemovesTheFolder(@TempDir Path root) throws Exception {
         String jobId = UUID.randomUUID().toString();
-        JobWorkspace workspace = JobWorkspace.create(root, jobId, 1, "", "");
+        JobWorkspace workspace = JobWorkspace.create(root, jobId, 1, "", "", JobWorkspace.Since.now());
         Files.writeString(workspace.dir().resolve("left"), "x");
         Process marked = sleeper("HODEI_JOB_ID", jobId);
         Process unmarked = sleeper("HODEI_JOB_ID", jobId + "-other"); // another job's: the whole variable must match

@@ -44,9 +44,9 @@ final class JobLauncher {
         return new JobLauncher(agentEnv, home);
     }
 
-    /** A fresh workspace under the agent's own, owned by the user jobs run as. */
-    JobWorkspace freshWorkspace(String jobId, int attempt) throws java.io.IOException {
-        return JobWorkspace.create(home, jobId, attempt, user, group);
+    /** A fresh workspace under the agent's own, owned by the user jobs run as; {@code since}: before the job's first process. */
+    JobWorkspace freshWorkspace(String jobId, int attempt, JobWorkspace.Since since) throws java.io.IOException {
+        return JobWorkspace.create(home, jobId, attempt, user, group, since);
     }
 
     ProcessBuilder builder(JobSpec spec, String jobId) {

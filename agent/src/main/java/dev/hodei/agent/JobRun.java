@@ -108,6 +108,7 @@ final class JobRun {
     }
 
     private void run() {
+        since = JobWorkspace.Since.now();
         if (!freshWorkspace) {
             JobResult result = runIn(launcher);
             if (result != null) sink.result(result);
@@ -115,7 +116,7 @@ final class JobRun {
         }
         JobWorkspace workspace;
         try {
-            workspace = launcher.freshWorkspace(job.getJobId(), job.getAttempt());
+            workspace = launcher.freshWorkspace(job.getJobId(), job.getAttempt(), since);
         } catch (IOException | RuntimeException e) {
             sink.result(JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt()).setExitCode(127)
                     .setError("could not make the job's workspace: " + e.getMessage()).build());
@@ -133,7 +134,6 @@ final class JobRun {
     private JobResult runIn(JobLauncher launcher) {
         long started = System.nanoTime();
         JobResult.Builder result = JobResult.newBuilder().setJobId(job.getJobId()).setAttempt(job.getAttempt());
-        since = JobWorkspace.Since.now();
         synchronized (startLock) {
             if (cancelled) return result.setExitCode(0).setCancelled(true).build();
             try {

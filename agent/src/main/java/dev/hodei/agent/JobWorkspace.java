@@ -84,13 +84,10 @@ final class JobWorkspace implements AutoCloseable {
         }
     }
 
-    /** A new empty folder under {@code root} for the job; {@code user}/{@code group} (name or id) empty = the agent's own. */
-    static JobWorkspace create(Path root, String jobId, int attempt, String user, String group) throws IOException {
-        // read before the job's process exists: nothing of the job can be older
-        return create(root, jobId, attempt, user, group, Since.now());
-    }
-
-    /** {@code since}: a moment before any of the job's processes started. */
+    /**
+     * A new empty folder under {@code root} for the job; {@code user}/{@code group} (name or id)
+     * empty = the agent's own; {@code since}: a moment before any of the job's processes started.
+     */
     static JobWorkspace create(Path root, String jobId, int attempt, String user, String group, Since since) throws IOException {
         Path dir = root.resolve("job-" + jobId + "-" + attempt);
         Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
