@@ -106,6 +106,13 @@ public record JobRecord(
         return ts == null ? null : ts.toInstant();
     }
 
+    /** The same row in {@code other} state: what the event of a move made in passing (in one statement with the next) carries. */
+    public JobRecord inState(JobState other) {
+        return new JobRecord(id, idempotencyKey, spec, other, provider, attempt, maxAttempts, runTimeoutSeconds, workerId,
+                exitCode, signal, failureReason, cancelRequested, createdAt, startedAt, finishedAt, run, secretEnv, namespace,
+                submittedBy, cancelledBy);
+    }
+
     public Job toProto() {
         Job.Builder b = Job.newBuilder()
                 .setId(id.toString())

@@ -12,6 +12,7 @@ import java.util.EnumSet;
 import java.util.List;
 import dev.hodei.cluster.Replicas;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.ApplicationEventPublisher;
@@ -137,6 +138,59 @@ public class JobTransitions {
         return move(START_PROVISIONING, job.id(), job.attempt(), "warm worker " + workerId + " of pool " + pool,
                 "cpu_request = greatest(cpu_request, :cpu), memory_mb_request = greatest(memory_mb_request, :memory)",
                 Map.of("cpu", cpu, "memory", memoryMb));
+    }
+
+    /**
+     * PENDING → ASSIGNED → PROVISIONING (the edges {@code CLAIM} and {@code START_PROVISIONING}) in
+     * one statement, for a reusable worker that has just
+     * reported {@code ended} (attempt {@code endedAttempt}) and still holds it: the first due job of
+     * its provider's queue (priority, then age) is bound to it as a warm worker's next job, when that
+     * job fits it (image, cpu, memory, namespace) and names no concurrency key. Anything else — a
+     * head that does not fit, a key to count, no job — hands nothing over: the worker goes back to its
+     * pool and the claimer decides, so the queue keeps its strict order. No admission lock: the
+     * worker's share is held already and stays held, so no free capacity is spent. A head being
+     * claimed elsewhere (locked) is skipped for the next, as claim rounds take batches.
+     */
+    public Optional<JobRecord> handOver(UUID workerId, UUID ended, int endedAttempt) {
+        MapSqlParameterSource p = new MapSqlParameterSource().addValue("worker", workerId).addValue("ended", ended)
+                .addValue("endedAttempt", endedAttempt).addValue("replica", replicas.id());
+        List<JobRecord> taken = jdbc.query("""
+                WITH w AS (
+                    SELECT id, pool, provider, image, cpu, memory_mb, namespace FROM workers
+                    WHERE id = :worker AND job_id = :ended AND job_attempt = :endedAttempt AND state = 'BUSY'
+                      AND mode = 'reusable' AND destroyed_at IS NULL
+                    FOR UPDATE),
+                head AS (
+                    SELECT j.id FROM jobs j
+                    WHERE j.state = 'PENDING' AND j.provider = (SELECT provider FROM w) AND j.not_before <= now()
+                    ORDER BY j.priority DESC, j.created_at LIMIT 1
+                    FOR UPDATE SKIP LOCKED),
+                taken AS (
+                    UPDATE jobs j SET state = 'PROVISIONING', attempt = j.attempt + 1, agent_chunks = 0, updated_at = now(),
+                        claimed_by = :replica, cpu_request = greatest(j.cpu_request, w.cpu),
+                        memory_mb_request = greatest(j.memory_mb_request, w.memory_mb)
+                    FROM head, w
+                    WHERE j.id = head.id AND j.concurrency_key IS NULL AND j.image = w.image
+                      AND j.cpu_request <= w.cpu + 1e-9 AND j.memory_mb_request <= w.memory_mb
+                      AND (w.namespace IS NULL OR w.namespace = j.namespace)
+                    RETURNING j.*, w.pool AS pool),
+                bound AS (
+                    UPDATE workers SET job_id = taken.id, job_attempt = taken.attempt, taken_at = now(),
+                        jobs_taken = jobs_taken + 1
+                    FROM taken WHERE workers.id = :worker),
+                ev AS (
+                    INSERT INTO job_events (job_id, from_state, to_state, attempt, reason)
+                    SELECT id, 'PENDING', 'ASSIGNED', attempt, 'claimed' FROM taken
+                    UNION ALL
+                    SELECT id, 'ASSIGNED', 'PROVISIONING', attempt,
+                           'warm worker ' || :worker || ' of pool ' || pool || ', handed over at its last job''s end'
+                    FROM taken)
+                SELECT * FROM taken""", p, JobRecord::map);
+        taken.forEach(j -> {
+            publisher.publishEvent(new JobTransitioned(j.inState(ASSIGNED), PENDING));
+            publisher.publishEvent(new JobTransitioned(j, ASSIGNED));
+        });
+        return taken.stream().findFirst();
     }
 
     /** PROVISIONING → RUNNING: the attempt's worker took the job. */

@@ -11,10 +11,6 @@ import dev.hodei.providers.Providers;
 import dev.hodei.server.HodeiProperties;
 import dev.hodei.workers.WorkerGateway;
 import dev.hodei.workers.WorkerStore;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +32,17 @@ public class PendingJobs {
     private final Providers providers;
     private final TransactionTemplate tx;
     private final int batch;
-    private final Timer admissionDelay;
+    private final AdmissionDelay admissionDelay;
     private final WarmWorkers warmWorkers;
     private final WorkerGateway gateway;
 
     public PendingJobs(JobStore jobs, JobTransitions transitions, ProviderCapacities capacities, Providers providers,
-                       TransactionTemplate tx, HodeiProperties props, MeterRegistry meters, WarmWorkers warmWorkers,
+                       TransactionTemplate tx, HodeiProperties props, AdmissionDelay admissionDelay, WarmWorkers warmWorkers,
                        WorkerGateway gateway) {
         this.warmWorkers = warmWorkers;
         this.gateway = gateway;
         this.providers = providers;
-        this.admissionDelay = Timer.builder("hodei_job_admission_delay_seconds")
-                .description("From submission to the first claim: the time a job waited for capacity")
-                .publishPercentileHistogram()
-                .register(meters);
+        this.admissionDelay = admissionDelay;
         this.jobs = jobs;
         this.transitions = transitions;
         this.capacities = capacities;
@@ -72,9 +65,7 @@ public class PendingJobs {
                     p -> capacity.getOrDefault(p, Capacity.UNLIMITED), WarmWorkers.slots(warm, gateway.connected()));
             return transitions.claim(admitted);
         });
-        Instant now = Instant.now();
-        claimed.stream().filter(j -> j.attempt() == 1)
-                .forEach(j -> admissionDelay.record(Duration.between(j.createdAt(), now)));
+        claimed.forEach(admissionDelay::claimed);
         return claimed;
     }
 

@@ -1,5 +1,7 @@
 package dev.hodei.lifecycle;
 
+import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobTransitions;
 import dev.hodei.pools.WarmPools;
 import dev.hodei.workers.WorkerGateway;
 import dev.hodei.workers.WorkerRecord;
@@ -7,6 +9,7 @@ import dev.hodei.workers.WorkerStore;
 import hodei.v1.JobResult;
 import java.time.Clock;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,16 +21,28 @@ import org.springframework.stereotype.Component;
 @Component
 public class WorkerReuse {
 
+    private static final String DEFAULT_POLICY = "direct:default-provider-policy";
+
     private final WorkerStore workers;
     private final WarmPools pools;
     private final WorkerGateway gateway;
     private final Clock clock;
+    private final JobTransitions transitions;
+    private final AdmissionDelay admissionDelay;
+    // an integrator's provider policy may send a job elsewhere than its provider column says: only
+    // the default policy, which keeps it, lets a job skip schedule-job
+    private final boolean handsOver;
 
-    public WorkerReuse(WorkerStore workers, WarmPools pools, WorkerGateway gateway, Clock clock) {
+    public WorkerReuse(WorkerStore workers, WarmPools pools, WorkerGateway gateway, Clock clock,
+                       JobTransitions transitions, AdmissionDelay admissionDelay,
+                       @Value("${hodei.jobs.provider-policy:" + DEFAULT_POLICY + "}") String providerPolicy) {
         this.workers = workers;
         this.pools = pools;
         this.gateway = gateway;
         this.clock = clock;
+        this.transitions = transitions;
+        this.admissionDelay = admissionDelay;
+        this.handsOver = DEFAULT_POLICY.equals(providerPolicy.strip());
     }
 
     /** What becomes of the worker once its result is recorded and acknowledged. */
@@ -54,6 +69,20 @@ public class WorkerReuse {
         boolean another = pools.named(w.pool()).map(p -> p.runsAnother(w.jobsTaken(), w.createdAt(), clock.instant()))
                 .orElse(false);
         return another && gateway.isConnected(workerId) ? AfterResult.REUSE : AfterResult.END;
+    }
+
+    /**
+     * The job handed over to the worker whose result was just acknowledged (its queue's head, when
+     * it fits: {@link JobTransitions#handOver}), now PROVISIONING on it; null when none was, and the
+     * worker goes back to its pool.
+     */
+    public UUID handOver(UUID workerId, JobResult result) {
+        if (!handsOver) return null;
+        JobRecord next = transitions.handOver(workerId, UUID.fromString(result.getJobId()), result.getAttempt())
+                .orElse(null);
+        if (next == null) return null;
+        admissionDelay.claimed(next);
+        return next.id();
     }
 
     /** BUSY → READY with no job, only while it still holds the result's job: false otherwise (then it is destroyed). */
