@@ -106,6 +106,15 @@ public record JobRecord(
         return ts == null ? null : ts.toInstant();
     }
 
+    /**
+     * Short: the generated form printed the whole spec, and Camel prints a header's value into the
+     * message of every predicate it does not match (a route's {@code ${header.x} == null}, say).
+     */
+    @Override
+    public String toString() {
+        return "JobRecord[" + id + " " + state + " attempt " + attempt + "]";
+    }
+
     /** The same row in {@code other} state: what the event of a move made in passing (in one statement with the next) carries. */
     public JobRecord inState(JobState other) {
         return new JobRecord(id, idempotencyKey, spec, other, provider, attempt, maxAttempts, runTimeoutSeconds, workerId,

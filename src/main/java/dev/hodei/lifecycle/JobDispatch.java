@@ -66,8 +66,15 @@ public class JobDispatch {
                 ? job : null;
     }
 
-    public Dispatch dispatch(UUID workerId, UUID jobId) {
-        JobRecord job = waitingFor(workerId, jobId);
+    /**
+     * {@code handedOver}: the job as a hand-over just left it (PROVISIONING, bound to this worker,
+     * which stays BUSY), when this dispatch follows one in the same exchange; null otherwise. Then
+     * neither is read again: a cancel meanwhile still loses the race at {@code start}, which is
+     * guarded by state and attempt.
+     */
+    public Dispatch dispatch(UUID workerId, UUID jobId, JobRecord handedOver) {
+        boolean fresh = handedOver != null && handedOver.id().equals(jobId);
+        JobRecord job = fresh ? handedOver : waitingFor(workerId, jobId);
         if (job == null) return Dispatch.NOT_WAITING;
         int attempt = job.attempt();
         Map<String, String> secrets;
@@ -81,7 +88,7 @@ public class JobDispatch {
         // job is RUNNING is written after the RunJob, never before (the agent would not know the job)
         Dispatch handed = gateway.exclusively(workerId, () -> {
             if (!transitions.start(jobId, attempt, workerId)) return Dispatch.NOT_WAITING;
-            workers.markBusy(workerId);
+            if (!fresh) workers.markBusy(workerId);
             return gateway.send(workerId, runJob(job, attempt, secrets)) ? Dispatch.SENT : Dispatch.STREAM_CLOSED;
         });
         if (handed != Dispatch.SENT) return handed;

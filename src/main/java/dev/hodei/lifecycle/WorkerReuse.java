@@ -73,16 +73,15 @@ public class WorkerReuse {
 
     /**
      * The job handed over to the worker whose result was just acknowledged (its queue's head, when
-     * it fits: {@link JobTransitions#handOver}), now PROVISIONING on it; null when none was, and the
-     * worker goes back to its pool.
+     * it fits: {@link JobTransitions#handOver}), as that left it: PROVISIONING on the worker; null
+     * when none was, and the worker goes back to its pool.
      */
-    public UUID handOver(UUID workerId, JobResult result) {
+    public JobRecord handOver(UUID workerId, JobResult result) {
         if (!handsOver) return null;
         JobRecord next = transitions.handOver(workerId, UUID.fromString(result.getJobId()), result.getAttempt())
                 .orElse(null);
-        if (next == null) return null;
-        admissionDelay.claimed(next);
-        return next.id();
+        if (next != null) admissionDelay.claimed(next);
+        return next;
     }
 
     /** BUSY → READY with no job, only while it still holds the result's job: false otherwise (then it is destroyed). */
