@@ -96,7 +96,8 @@ public class JobStore {
                         : java.sql.Timestamp.from(run.scheduledFireAt()), java.sql.Types.TIMESTAMP)
                 .addValue("parameters", run == null ? null : toJson(run.parameters()))
                 .addValue("secretEnv", run == null ? null : run.secretEnv(), java.sql.Types.BINARY);
-        Integer inserted = jdbc.queryForObject("""
+        // the row as inserted, not read again; none when the idempotency key was taken
+        List<JobRecord> inserted = jdbc.query("""
                 WITH ins AS (
                     INSERT INTO jobs (id, idempotency_key, namespace, submitted_by, name, spec, state, provider,
                                       priority, labels, max_attempts, run_timeout_s, queue_deadline,
@@ -111,13 +112,13 @@ public class JobStore {
                             :triggeredBy, :scheduleId, :fireAt, CAST(:parameters AS jsonb), :secretEnv,
                             :cpu, :memory, :concurrencyKey, :concurrencyLimit, :image)
                     ON CONFLICT (namespace, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                    RETURNING id),
+                    RETURNING *),
                 ev AS (
                     INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
                     SELECT id, NULL, 'PENDING', 0, 'submitted', :principal FROM ins)
-                SELECT count(*) FROM ins""", p, Integer.class);
-        if (inserted != null && inserted == 1) {
-            JobRecord job = find(id).orElseThrow();
+                SELECT * FROM ins""", p, JobRecord::map);
+        if (!inserted.isEmpty()) {
+            JobRecord job = inserted.get(0);
             publisher.publishEvent(new JobTransitioned(job, null));
             return new Submitted(job, true);
         }
