@@ -182,7 +182,9 @@ class BenchCommand implements Callable<Integer> {
         int tookWarm = 0;
         for (int i = 0; i < warmup + count; i++) {
             for (int w = 0; w < 300 && readyWarmWorkers(local) == 0; w++) Thread.sleep(20);
-            Job hot = runOne(jobs, JobSpec.newBuilder().setShell(command).setProvider(provider).setName("bench-warm-" + i));
+            // as much as the pool's workers hold: a job naming no cpu counts for a whole core, which none fits
+            Job hot = runOne(jobs, JobSpec.newBuilder().setShell(command).setProvider(provider).setCpu(0.5)
+                    .setName("bench-warm-" + i));
             Job cold = runOne(jobs, JobSpec.newBuilder().setShell(command).setProvider(provider).setCpu(0.75)
                     .setName("bench-cold-" + i));
             for (Job j : List.of(hot, cold)) if (j.getState() != hodei.v1.JobState.JOB_STATE_SUCCEEDED) failed++;

@@ -25,7 +25,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * Admission on a control plane whose process provider holds one core: at the default request of
- * half a core, two jobs run at a time and the rest wait in the queue.
+ * one core, one job runs at a time and the rest wait in the queue.
  */
 @TestPropertySource(properties = "hodei.capacity.providers.process.cpu=1")
 class CapacityIT extends ControlPlaneIT {
