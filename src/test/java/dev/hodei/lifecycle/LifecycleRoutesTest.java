@@ -417,11 +417,78 @@ class LifecycleRoutesTest {
         assertThat(workers.release(worker, first, 1)).as("release is guarded by the attempt it holds").isFalse();
     }
 
+    @Test
+    void aReusableWorkerThatReportsIsHandedTheFirstWaitingJobOfItsProvider() {
+        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8); // its queue, no other test's
+        UUID worker = reusableWorker(provider);
+        UUID ended = runOnWarm(worker, provider);
+        finish(ended);
+        UUID older = waiting(provider, JobStore.Request.NONE);
+        UUID newer = waiting(provider, JobStore.Request.NONE);
+
+        JobRecord next = transitions.handOver(worker, ended, 1).orElseThrow();
+
+        assertThat(next.id()).isEqualTo(older);
+        assertThat(next.state()).isEqualTo(JobState.PROVISIONING);
+        assertThat(next.attempt()).isEqualTo(1);
+        assertThat(workers.find(worker).orElseThrow()).satisfies(w -> {
+            assertThat(w.jobId()).isEqualTo(older);
+            assertThat(w.jobAttempt()).isEqualTo(1);
+            assertThat(w.jobsTaken()).isEqualTo(2);
+        });
+        assertThat(jdbc.queryForList("SELECT from_state || ' -> ' || to_state || ': ' || reason FROM job_events "
+                + "WHERE job_id = ? AND from_state IS NOT NULL ORDER BY id", String.class, older))
+                .containsExactly("PENDING -> ASSIGNED: claimed",
+                        "ASSIGNED -> PROVISIONING: warm worker " + worker + " of pool trusted, handed over at its last job's end");
+        assertThat(jobs.find(newer).orElseThrow().state()).isEqualTo(JobState.PENDING);
+        assertThat(transitions.handOver(worker, ended, 1)).as("the worker no longer holds the job it reported").isEmpty();
+    }
+
+    @Test
+    void aHeadTheWorkerMayNotRunIsNotHandedOverAndNeitherIsAnyJobBehindIt() {
+        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID worker = reusableWorker(provider);
+        UUID ended = runOnWarm(worker, provider);
+        finish(ended);
+        UUID keyed = waiting(provider, new JobStore.Request(0, 0, "deploy-" + provider, 1));
+        UUID behind = waiting(provider, JobStore.Request.NONE);
+
+        assertThat(transitions.handOver(worker, ended, 1)).as("a head naming a concurrency key").isEmpty();
+        jdbc.update("UPDATE jobs SET cpu_request = 1 WHERE id = ?", keyed);
+        jdbc.update("UPDATE jobs SET concurrency_key = NULL WHERE id = ?", keyed);
+        assertThat(transitions.handOver(worker, ended, 1)).as("a head asking more than the worker's half core").isEmpty();
+
+        assertThat(jobs.find(keyed).orElseThrow().state()).isEqualTo(JobState.PENDING);
+        assertThat(jobs.find(behind).orElseThrow().state()).isEqualTo(JobState.PENDING);
+        assertThat(workers.find(worker).orElseThrow().jobId()).isEqualTo(ended);
+    }
+
+    private UUID reusableWorker(String provider) {
+        UUID worker = UUID.randomUUID();
+        workers.insertWarm(worker, provider, "trusted", "", 0.5, 256, "default", true);
+        assertThat(workers.markRegistered(worker, null, "session")).isTrue();
+        return worker;
+    }
+
+    private UUID waiting(String provider, JobStore.Request request) {
+        return jobs.submit(JobSpec.newBuilder().setShell("true").build(), null, JobStore.Origin.DEFAULT, provider, 3, 60,
+                null, request).job().id();
+    }
+
+    private void finish(UUID jobId) {
+        JobResult result = JobResult.newBuilder().setJobId(jobId.toString()).setAttempt(1).setExitCode(0).build();
+        assertThat(transitions.finish(ResultOutcome.of(result, JobSpec.getDefaultInstance(), 3))).isTrue();
+    }
+
     /** A job taken by a READY warm worker and running on it, as provision-worker and dispatch-job leave it. */
     private UUID runOnWarm(UUID worker) {
-        UUID jobId = jobs.submit(JobSpec.newBuilder().setShell("true").build(), null, "process", 3, 60).job().id();
+        return runOnWarm(worker, "process");
+    }
+
+    private UUID runOnWarm(UUID worker, String provider) {
+        UUID jobId = jobs.submit(JobSpec.newBuilder().setShell("true").build(), null, provider, 3, 60).job().id();
         JobRecord claimed = claim(jobId);
-        assertThat(workers.take(jobId, 1, "default", "process", "", 0.5, 256, Set.of(worker))).isPresent();
+        assertThat(workers.take(jobId, 1, "default", provider, "", 0.5, 256, Set.of(worker))).isPresent();
         assertThat(transitions.takeWarmWorker(claimed, worker, "trusted", 0.5, 256)).isTrue();
         assertThat(transitions.start(jobId, 1, worker)).isTrue();
         assertThat(workers.markBusy(worker)).isTrue();
