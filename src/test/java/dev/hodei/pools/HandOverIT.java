@@ -67,11 +67,9 @@ class HandOverIT extends ControlPlaneIT {
 
     @Test
     void jobsWaitingWhenAReusableWorkerReportsAreHandedToItAtOnceInQueueOrder() throws Exception {
-        // the provider's half core beside the pool's worker, held by a job the pool may not take
-        Job holder = submit(teamB, "team-b", whileExists(other));
-        awaitRunning(teamB, holder.getId());
-        Job running = submit(teamH, "team-h", whileExists(first));
-        awaitRunning(teamH, running.getId());
+        Held held = bothHalvesHeld();
+        Job holder = held.holder();
+        Job running = held.running();
         Job second = submit(teamH, "team-h", "true");
         Job third = submit(teamH, "team-h", "true");
 
@@ -91,10 +89,7 @@ class HandOverIT extends ControlPlaneIT {
 
     @Test
     void aQueueHeadTheWorkerDoesNotFitIsNeitherHandedOverNorSkippedAndTheWorkerGoesBackToItsPool() throws Exception {
-        Job holder = submit(teamB, "team-b", whileExists(other));
-        awaitRunning(teamB, holder.getId());
-        Job running = submit(teamH, "team-h", whileExists(first));
-        awaitRunning(teamH, running.getId());
+        Job running = bothHalvesHeld().running();
         // the queue's head is another namespace's job, which the worker may not take
         Job head = submit(teamB, "team-b", "true");
         Job behind = submit(teamH, "team-h", "true");
@@ -120,6 +115,21 @@ class HandOverIT extends ControlPlaneIT {
     @AfterAll
     static void drainPool(@Autowired WarmPoolUpkeep upkeep) {
         upkeep.drain();
+    }
+
+    /** The provider's two half cores, each held by a job running until its gate is removed. */
+    private record Held(Job holder, Job running) {}
+
+    /**
+     * The half core beside the pool's worker taken by a job the pool may not take (gate {@code
+     * other}), then the pool's worker by one of its own (gate {@code first}): nothing else fits.
+     */
+    private Held bothHalvesHeld() {
+        Job holder = submit(teamB, "team-b", whileExists(other));
+        awaitRunning(teamB, holder.getId());
+        Job running = submit(teamH, "team-h", whileExists(first));
+        awaitRunning(teamH, running.getId());
+        return new Held(holder, running);
     }
 
     /** A job that runs until {@code gate} is removed. */
