@@ -8,6 +8,7 @@ import dev.hodei.cli.JobOutput;
 import dev.hodei.lifecycle.WarmPoolUpkeep;
 import dev.hodei.testing.ControlPlaneIT;
 import dev.hodei.testing.JobSpecs;
+import dev.hodei.testing.Rows;
 import dev.hodei.testing.TestClient;
 import hodei.v1.CreateTokenRequest;
 import hodei.v1.Job;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -113,7 +115,9 @@ class HandOverIT extends ControlPlaneIT {
     }
 
     @AfterAll
-    static void drainPool(@Autowired WarmPoolUpkeep upkeep) {
+    static void drainPool(@Autowired WarmPoolUpkeep upkeep, @Autowired JdbcTemplate jdbc) {
+        // a job is over a moment before its worker is back in the pool, and the drain ends idle workers only
+        await("the pool's workers back in the pool").atMost(WAIT).until(() -> new Rows(jdbc).busyWorkers("handover") == 0);
         upkeep.drain();
     }
 

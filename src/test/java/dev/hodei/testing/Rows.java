@@ -49,6 +49,12 @@ public final class Rows {
                 ORDER BY registered_at""", UUID.class, pool);
     }
 
+    /** Live workers of a pool running a job, or between its end and their return to the pool. */
+    public int busyWorkers(String pool) {
+        return jdbc.queryForObject("SELECT count(*) FROM workers WHERE pool = ? AND state = 'BUSY' AND destroyed_at IS NULL",
+                Integer.class, pool);
+    }
+
     /** A worker as stored: the pool that made it (null: made for its job), when, and why it was destroyed (null: live). */
     public record Worker(String pool, Instant createdAt, String destroyReason) {}
 
