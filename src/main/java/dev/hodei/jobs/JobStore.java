@@ -167,6 +167,12 @@ public class JobStore {
                 WHERE p.provider IS NOT NULL
                 ORDER BY c.priority DESC, c.created_at""";
 
+    /** Whether any PENDING job is due (its backoff, if any, over). */
+    public boolean anyDue() {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "SELECT EXISTS (SELECT 1 FROM jobs WHERE state = 'PENDING' AND not_before <= now())", Map.of(), Boolean.class));
+    }
+
     /** The plan PostgreSQL runs {@link #queueHeads} with, as EXPLAIN (ANALYZE, BUFFERS) prints it: for the benchmarks. */
     public List<String> queueHeadsPlan(int perProvider) {
         return jdbc.queryForList("EXPLAIN (ANALYZE, BUFFERS) " + QUEUE_HEADS, Map.of("per", perProvider), String.class);

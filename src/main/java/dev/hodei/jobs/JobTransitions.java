@@ -148,8 +148,11 @@ public class JobTransitions {
      * job fits it (image, cpu, memory, namespace) and names no concurrency key. Anything else — a
      * head that does not fit, a key to count, no job — hands nothing over: the worker goes back to its
      * pool and the claimer decides, so the queue keeps its strict order. No admission lock: the
-     * worker's share is held already and stays held, so no free capacity is spent. A head being
-     * claimed elsewhere (locked) is skipped for the next, as claim rounds take batches.
+     * worker's share is held already and stays held, so no free capacity is spent. The head is read
+     * without a lock and only the row taken is locked, by the update, which checks it still waits:
+     * a head that is not taken is never locked (a claim round skipping it would let the jobs behind
+     * it pass), and one taken meanwhile (another worker reporting at the same moment, a claim round)
+     * hands nothing over.
      */
     public Optional<JobRecord> handOver(UUID workerId, UUID ended, int endedAttempt) {
         MapSqlParameterSource p = new MapSqlParameterSource().addValue("worker", workerId).addValue("ended", ended)
@@ -163,14 +166,13 @@ public class JobTransitions {
                 head AS (
                     SELECT j.id FROM jobs j
                     WHERE j.state = 'PENDING' AND j.provider = (SELECT provider FROM w) AND j.not_before <= now()
-                    ORDER BY j.priority DESC, j.created_at LIMIT 1
-                    FOR UPDATE SKIP LOCKED),
+                    ORDER BY j.priority DESC, j.created_at LIMIT 1),
                 taken AS (
                     UPDATE jobs j SET state = 'PROVISIONING', attempt = j.attempt + 1, agent_chunks = 0, updated_at = now(),
                         claimed_by = :replica, cpu_request = greatest(j.cpu_request, w.cpu),
                         memory_mb_request = greatest(j.memory_mb_request, w.memory_mb)
                     FROM head, w
-                    WHERE j.id = head.id AND j.concurrency_key IS NULL AND j.image = w.image
+                    WHERE j.id = head.id AND j.state = 'PENDING' AND j.concurrency_key IS NULL AND j.image = w.image
                       AND j.cpu_request <= w.cpu + 1e-9 AND j.memory_mb_request <= w.memory_mb
                       AND (w.namespace IS NULL OR w.namespace = j.namespace)
                     RETURNING j.*, w.pool AS pool),

@@ -1,6 +1,8 @@
 package dev.hodei.lifecycle;
 
 import dev.hodei.jobs.JobRecord;
+import dev.hodei.jobs.JobState;
+import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
 import dev.hodei.pools.WarmPools;
 import dev.hodei.workers.WorkerGateway;
@@ -27,19 +29,21 @@ public class WorkerReuse {
     private final WarmPools pools;
     private final WorkerGateway gateway;
     private final Clock clock;
+    private final JobStore jobs;
     private final JobTransitions transitions;
     private final AdmissionDelay admissionDelay;
     // an integrator's provider policy may send a job elsewhere than its provider column says: only
     // the default policy, which keeps it, lets a job skip schedule-job
     private final boolean handsOver;
 
-    public WorkerReuse(WorkerStore workers, WarmPools pools, WorkerGateway gateway, Clock clock,
+    public WorkerReuse(WorkerStore workers, WarmPools pools, WorkerGateway gateway, Clock clock, JobStore jobs,
                        JobTransitions transitions, AdmissionDelay admissionDelay,
                        @Value("${hodei.jobs.provider-policy:" + DEFAULT_POLICY + "}") String providerPolicy) {
         this.workers = workers;
         this.pools = pools;
         this.gateway = gateway;
         this.clock = clock;
+        this.jobs = jobs;
         this.transitions = transitions;
         this.admissionDelay = admissionDelay;
         this.handsOver = DEFAULT_POLICY.equals(providerPolicy.strip());
@@ -76,12 +80,29 @@ public class WorkerReuse {
      * it fits: {@link JobTransitions#handOver}), as that left it: PROVISIONING on the worker; null
      * when none was, and the worker goes back to its pool.
      */
-    public JobRecord handOver(UUID workerId, JobResult result) {
+    public JobRecord handOver(UUID workerId, JobResult result, Boolean redelivered) {
         if (!handsOver) return null;
-        JobRecord next = transitions.handOver(workerId, UUID.fromString(result.getJobId()), result.getAttempt())
+        UUID ended = UUID.fromString(result.getJobId());
+        JobRecord next = transitions.handOver(workerId, ended, result.getAttempt()).orElse(null);
+        if (next != null) {
+            admissionDelay.claimed(next);
+            return next;
+        }
+        // tried again after a failure (the reply lost, say): the first try may have handed one over
+        return Boolean.TRUE.equals(redelivered) ? awaitingDispatch(workerId, ended) : null;
+    }
+
+    /** The job the worker holds and that waits for it to take it (PROVISIONING), other than {@code ended}. */
+    private JobRecord awaitingDispatch(UUID workerId, UUID ended) {
+        WorkerRecord w = workers.find(workerId).orElse(null);
+        if (w == null || w.jobId() == null || w.jobId().equals(ended) || w.jobAttempt() == null) return null;
+        return jobs.find(w.jobId()).filter(j -> j.state() == JobState.PROVISIONING && j.attempt() == w.jobAttempt())
                 .orElse(null);
-        if (next != null) admissionDelay.claimed(next);
-        return next;
+    }
+
+    /** The job a worker holds now; null when none. */
+    public UUID heldJob(UUID workerId) {
+        return workers.find(workerId).map(WorkerRecord::jobId).orElse(null);
     }
 
     /** BUSY → READY with no job, only while it still holds the result's job: false otherwise (then it is destroyed). */

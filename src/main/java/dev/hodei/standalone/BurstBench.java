@@ -211,7 +211,8 @@ final class BurstBench {
                            count(*) FILTER (WHERE state <> 'SUCCEEDED') AS failed, max(finished_at) AS last
                     FROM jobs WHERE labels @> CAST(? AS jsonb)""", runLabel);
             if (((Number) row.get("open")).intValue() == 0) {
-                return new Ended(((Number) row.get("failed")).intValue(), ((Timestamp) row.get("last")).toInstant());
+                Timestamp last = (Timestamp) row.get("last");
+                return new Ended(((Number) row.get("failed")).intValue(), last == null ? Instant.EPOCH : last.toInstant());
             }
             pause(100);
         }

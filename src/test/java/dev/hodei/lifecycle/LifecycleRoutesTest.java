@@ -1,6 +1,7 @@
 package dev.hodei.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.EndpointInject;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.AdviceWith;
@@ -423,6 +425,7 @@ class LifecycleRoutesTest {
         UUID worker = reusableWorker(provider);
         UUID ended = runOnWarm(worker, provider);
         finish(ended);
+        claimerIdle();
         UUID older = waiting(provider, JobStore.Request.NONE);
         UUID newer = waiting(provider, JobStore.Request.NONE);
 
@@ -450,6 +453,7 @@ class LifecycleRoutesTest {
         UUID worker = reusableWorker(provider);
         UUID ended = runOnWarm(worker, provider);
         finish(ended);
+        claimerIdle();
         UUID keyed = waiting(provider, new JobStore.Request(0, 0, "deploy-" + provider, 1));
         UUID behind = waiting(provider, JobStore.Request.NONE);
 
@@ -461,6 +465,16 @@ class LifecycleRoutesTest {
         assertThat(jobs.find(keyed).orElseThrow().state()).isEqualTo(JobState.PENDING);
         assertThat(jobs.find(behind).orElseThrow().state()).isEqualTo(JobState.PENDING);
         assertThat(workers.find(worker).orElseThrow().jobId()).isEqualTo(ended);
+    }
+
+    /**
+     * No claim round running or queued: a wake left by an earlier test's job-completed would claim
+     * the jobs these tests leave waiting (a provider the server does not know has no limit).
+     */
+    private void claimerIdle() {
+        SedaEndpoint wakes = (SedaEndpoint) camel.getRoute("job-ended").getEndpoint();
+        await("the claimer idle").atMost(Duration.ofSeconds(10))
+                .until(() -> wakes.getCurrentQueueSize() == 0 && camel.getInflightRepository().size("job-ended") == 0);
     }
 
     private UUID reusableWorker(String provider) {

@@ -12,9 +12,10 @@ class WorkerReuseTest {
     @Test
     void anIntegratorsProviderPolicyTurnsHandOversOff() {
         // nothing but the policy given: a hand-over attempted would reach the missing job store
-        WorkerReuse reuse = new WorkerReuse(null, null, null, Clock.systemUTC(), null, null, "direct:gpu-provider-policy");
+        WorkerReuse reuse = new WorkerReuse(null, null, null, Clock.systemUTC(), null, null, null,
+                "direct:gpu-provider-policy");
 
         assertThat(reuse.handOver(UUID.randomUUID(), JobResult.newBuilder().setJobId(UUID.randomUUID().toString())
-                .setAttempt(1).build())).isNull();
+                .setAttempt(1).build(), true)).isNull();
     }
 }
