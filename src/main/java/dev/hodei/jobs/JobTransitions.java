@@ -148,11 +148,10 @@ public class JobTransitions {
      * job fits it (image, cpu, memory, namespace) and names no concurrency key. Anything else — a
      * head that does not fit, a key to count, no job — hands nothing over: the worker goes back to its
      * pool and the claimer decides, so the queue keeps its strict order. No admission lock: the
-     * worker's share is held already and stays held, so no free capacity is spent. The head is read
-     * without a lock and only the row taken is locked, by the update, which checks it still waits:
-     * a head that is not taken is never locked (a claim round skipping it would let the jobs behind
-     * it pass), and one taken meanwhile (another worker reporting at the same moment, a claim round)
-     * hands nothing over.
+     * worker's share is held already and stays held, so no free capacity is spent. The queue's
+     * first job is read without a lock and must fit; then the first job not being taken at that
+     * moment by someone else (another worker of the pool reporting at once: {@code SKIP LOCKED}) is
+     * locked and taken if it fits too. So a head this worker may not run is passed by no hand-over.
      */
     public Optional<JobRecord> handOver(UUID workerId, UUID ended, int endedAttempt) {
         MapSqlParameterSource p = new MapSqlParameterSource().addValue("worker", workerId).addValue("ended", ended)
@@ -163,18 +162,22 @@ public class JobTransitions {
                     WHERE id = :worker AND job_id = :ended AND job_attempt = :endedAttempt AND state = 'BUSY'
                       AND mode = 'reusable' AND destroyed_at IS NULL
                     FOR UPDATE),
+                first AS (
+                    SELECT j.* FROM jobs j
+                    WHERE j.state = 'PENDING' AND j.provider = (SELECT provider FROM w) AND j.not_before <= now()
+                    ORDER BY j.priority DESC, j.created_at LIMIT 1),
                 head AS (
                     SELECT j.id FROM jobs j
                     WHERE j.state = 'PENDING' AND j.provider = (SELECT provider FROM w) AND j.not_before <= now()
-                    ORDER BY j.priority DESC, j.created_at LIMIT 1),
+                      AND EXISTS (SELECT 1 FROM first f, w WHERE %1$s)
+                    ORDER BY j.priority DESC, j.created_at LIMIT 1
+                    FOR UPDATE SKIP LOCKED),
                 taken AS (
                     UPDATE jobs j SET state = 'PROVISIONING', attempt = j.attempt + 1, agent_chunks = 0, updated_at = now(),
                         claimed_by = :replica, cpu_request = greatest(j.cpu_request, w.cpu),
                         memory_mb_request = greatest(j.memory_mb_request, w.memory_mb)
                     FROM head, w
-                    WHERE j.id = head.id AND j.state = 'PENDING' AND j.concurrency_key IS NULL AND j.image = w.image
-                      AND j.cpu_request <= w.cpu + 1e-9 AND j.memory_mb_request <= w.memory_mb
-                      AND (w.namespace IS NULL OR w.namespace = j.namespace)
+                    WHERE j.id = head.id AND %2$s
                     RETURNING j.*, w.pool AS pool),
                 bound AS (
                     UPDATE workers SET job_id = taken.id, job_attempt = taken.attempt, taken_at = now(),
@@ -187,12 +190,19 @@ public class JobTransitions {
                     SELECT id, 'ASSIGNED', 'PROVISIONING', attempt,
                            'warm worker ' || :worker || ' of pool ' || pool || ', handed over at its last job''s end'
                     FROM taken)
-                SELECT * FROM taken""", p, JobRecord::map);
+                SELECT * FROM taken""".formatted(fits("f"), fits("j")), p, JobRecord::map);
         taken.forEach(j -> {
             publisher.publishEvent(new JobTransitioned(j.inState(ASSIGNED), PENDING));
             publisher.publishEvent(new JobTransitioned(j, ASSIGNED));
         });
         return taken.stream().findFirst();
+    }
+
+    /** Whether job {@code j} may run on worker {@code w}, as a warm worker's job ({@code Admission.WarmSlot}). */
+    private static String fits(String j) {
+        return ("%1$s.concurrency_key IS NULL AND %1$s.image = w.image AND %1$s.cpu_request <= w.cpu + 1e-9"
+                + " AND %1$s.memory_mb_request <= w.memory_mb AND (w.namespace IS NULL OR w.namespace = %1$s.namespace)")
+                .formatted(j);
     }
 
     /** PROVISIONING → RUNNING: the attempt's worker took the job. */
