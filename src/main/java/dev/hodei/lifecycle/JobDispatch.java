@@ -59,7 +59,8 @@ public class JobDispatch {
         return waitingFor(workerId, jobId) != null;
     }
 
-    private JobRecord waitingFor(UUID workerId, UUID jobId) {
+    /** The job, when its current attempt still waits (PROVISIONING) for this worker to take it; null otherwise. */
+    JobRecord waitingFor(UUID workerId, UUID jobId) {
         JobRecord job = jobs.find(jobId).orElse(null);
         Integer attempt = workers.find(workerId).map(WorkerRecord::jobAttempt).orElse(null);
         return job != null && job.state() == JobState.PROVISIONING && attempt != null && attempt == job.attempt()

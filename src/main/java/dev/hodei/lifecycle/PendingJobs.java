@@ -69,11 +69,6 @@ public class PendingJobs {
         return claimed;
     }
 
-    /** Whether any job waits and is due: a round that claimed none of them found no room. */
-    public boolean anyDue() {
-        return jobs.anyDue();
-    }
-
     /**
      * Whether a round claimed as many jobs as one provider's batch: its queue may hold more that
      * fit (each round reads at most a batch per provider), so the route wakes the claimer again.

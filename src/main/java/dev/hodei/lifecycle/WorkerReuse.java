@@ -1,8 +1,6 @@
 package dev.hodei.lifecycle;
 
 import dev.hodei.jobs.JobRecord;
-import dev.hodei.jobs.JobState;
-import dev.hodei.jobs.JobStore;
 import dev.hodei.jobs.JobTransitions;
 import dev.hodei.pools.WarmPools;
 import dev.hodei.workers.WorkerGateway;
@@ -29,21 +27,21 @@ public class WorkerReuse {
     private final WarmPools pools;
     private final WorkerGateway gateway;
     private final Clock clock;
-    private final JobStore jobs;
+    private final JobDispatch dispatch;
     private final JobTransitions transitions;
     private final AdmissionDelay admissionDelay;
     // an integrator's provider policy may send a job elsewhere than its provider column says: only
     // the default policy, which keeps it, lets a job skip schedule-job
     private final boolean handsOver;
 
-    public WorkerReuse(WorkerStore workers, WarmPools pools, WorkerGateway gateway, Clock clock, JobStore jobs,
+    public WorkerReuse(WorkerStore workers, WarmPools pools, WorkerGateway gateway, Clock clock, JobDispatch dispatch,
                        JobTransitions transitions, AdmissionDelay admissionDelay,
                        @Value("${hodei.jobs.provider-policy:" + DEFAULT_POLICY + "}") String providerPolicy) {
         this.workers = workers;
         this.pools = pools;
         this.gateway = gateway;
         this.clock = clock;
-        this.jobs = jobs;
+        this.dispatch = dispatch;
         this.transitions = transitions;
         this.admissionDelay = admissionDelay;
         this.handsOver = DEFAULT_POLICY.equals(providerPolicy.strip());
@@ -94,10 +92,8 @@ public class WorkerReuse {
 
     /** The job the worker holds and that waits for it to take it (PROVISIONING), other than {@code ended}. */
     private JobRecord awaitingDispatch(UUID workerId, UUID ended) {
-        WorkerRecord w = workers.find(workerId).orElse(null);
-        if (w == null || w.jobId() == null || w.jobId().equals(ended) || w.jobAttempt() == null) return null;
-        return jobs.find(w.jobId()).filter(j -> j.state() == JobState.PROVISIONING && j.attempt() == w.jobAttempt())
-                .orElse(null);
+        UUID held = heldJob(workerId);
+        return held == null || held.equals(ended) ? null : dispatch.waitingFor(workerId, held);
     }
 
     /** The job a worker holds now; null when none. */
