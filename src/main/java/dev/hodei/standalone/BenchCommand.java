@@ -55,6 +55,10 @@ class BenchCommand implements Callable<Integer> {
             + "jobs per call (0: one SubmitJob call per job)")
     int batch;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "With --burst: run the burst this many times, one after "
+            + "the other on the same control plane, and report each (the first runs while the JVMs still compile)")
+    int rounds;
+
     @Option(names = "--await-warm", defaultValue = "0", description = "With --burst: wait until this many warm "
             + "workers are ready before submitting (a pool sized for its load)")
     int awaitWarm;
@@ -82,6 +86,7 @@ class BenchCommand implements Callable<Integer> {
         Path home = null;
         LocalControlPlane local = null;
         ManagedChannel channel;
+        if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
         if (warm && remote.address != null) throw new IllegalArgumentException("--warm needs the bench's own control plane");
         if (remote.address == null) {
             home = Files.createTempDirectory("hodei-bench");
@@ -109,8 +114,14 @@ class BenchCommand implements Callable<Integer> {
         try {
             JobServiceGrpc.JobServiceBlockingStub jobs = JobServiceGrpc.newBlockingStub(channel);
             if (burst != null) {
-                return BurstBench.run(jobs, burst, provider, command,
-                        local == null ? null : new BurstBench.Local(local, home, awaitWarm, dbScheduler), batch);
+                int exit = 0;
+                for (int r = 1; r <= rounds; r++) {
+                    if (rounds > 1) System.out.printf("%n-- round %d of %d%n", r, rounds);
+                    // the references run once, after the last round
+                    exit = Math.max(exit, BurstBench.run(jobs, burst, provider, command, local == null ? null
+                            : new BurstBench.Local(local, home, awaitWarm, dbScheduler && r == rounds), batch));
+                }
+                return exit;
             }
             if (warm) return warmBeside(jobs, local);
             if (queueDepths != null) {
