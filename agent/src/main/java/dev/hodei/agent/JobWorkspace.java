@@ -179,12 +179,15 @@ final class JobWorkspace implements AutoCloseable {
 
     /** Whether {@code tid} is a thread of this process. */
     static boolean ownThread(String tid) {
-        return Files.exists(Path.of("/proc/self/task", tid));
+        return new File("/proc/self/task/" + tid).exists(); // Files.exists throws and catches inside
     }
 
     /** Kills the process if it is the job's; false when it cannot tell yet (caught mid-exec). */
     private static boolean settle(String name, long pid, byte[] marker, long notBefore) {
         Path proc = Path.of("/proc", name);
+        // most pids of the window are gone, or threads of another process: a stat costs no exception
+        // (reading a missing file throws two, each with its stack trace, several per job)
+        if (!new File("/proc/" + name + "/stat").exists()) return true;
         try {
             byte[] stat = Files.readAllBytes(proc.resolve("stat"));
             if (statField(stat, 22) < notBefore) return true;
