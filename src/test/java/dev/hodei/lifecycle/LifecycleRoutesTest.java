@@ -70,6 +70,7 @@ class LifecycleRoutesTest {
     @Autowired JdbcTemplate jdbc;
     @Autowired HodeiProperties props;
     @Autowired WorkerDestruction workerDestruction;
+    @Autowired WorkerReuse workerReuse;
 
     @EndpointInject("mock:scheduled") MockEndpoint scheduled;
     @EndpointInject("mock:destroy") MockEndpoint destroy;
@@ -445,6 +446,27 @@ class LifecycleRoutesTest {
                         "ASSIGNED -> PROVISIONING: warm worker " + worker + " of pool trusted, handed over at its last job's end");
         assertThat(jobs.find(newer).orElseThrow().state()).isEqualTo(JobState.PENDING);
         assertThat(transitions.handOver(worker, ended, 1)).as("the worker no longer holds the job it reported").isEmpty();
+    }
+
+    @Test
+    void aHandOverTriedAgainAfterItsFirstTryCommittedFindsTheJobThatTryHandedOver() {
+        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID worker = reusableWorker(provider);
+        UUID ended = runOnWarm(worker, provider);
+        finish(ended);
+        claimerIdle();
+        UUID next = waiting(provider, JobStore.Request.NONE);
+        JobResult reported = JobResult.newBuilder().setJobId(ended.toString()).setAttempt(1).setExitCode(0).build();
+
+        assertThat(workerReuse.handOver(worker, reported, false)).extracting(JobRecord::id).isEqualTo(next);
+        // the first try's reply lost after its commit: job-completed is redelivered
+        assertThat(workerReuse.handOver(worker, reported, true)).as("the redelivered hand-over")
+                .extracting(JobRecord::id, JobRecord::state).containsExactly(next, JobState.PROVISIONING);
+        assertThat(workerReuse.handOver(worker, reported, false)).as("the same result again, no redelivery").isNull();
+        assertThat(workers.find(worker).orElseThrow().jobsTaken()).as("one hand-over, not two").isEqualTo(2);
+
+        assertThat(transitions.start(next, 1, worker)).isTrue();
+        assertThat(workerReuse.handOver(worker, reported, true)).as("redelivered once the worker took the job").isNull();
     }
 
     @Test
