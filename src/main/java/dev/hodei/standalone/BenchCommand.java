@@ -87,6 +87,7 @@ class BenchCommand implements Callable<Integer> {
         LocalControlPlane local = null;
         ManagedChannel channel;
         if (rounds < 1) throw new IllegalArgumentException("--rounds must be at least 1");
+        if (rounds > 1 && burst == null) throw new IllegalArgumentException("--rounds needs --burst");
         if (warm && remote.address != null) throw new IllegalArgumentException("--warm needs the bench's own control plane");
         if (remote.address == null) {
             home = Files.createTempDirectory("hodei-bench");

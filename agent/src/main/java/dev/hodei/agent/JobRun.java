@@ -172,8 +172,8 @@ final class JobRun {
             if (!outDone || !errDone) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 killLeftTree();
-                done(out, Long.MAX_VALUE);
-                done(err, Long.MAX_VALUE);
+                if (!outDone) done(out, Long.MAX_VALUE);
+                if (!errDone) done(err, Long.MAX_VALUE);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -209,7 +209,9 @@ final class JobRun {
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            AgentSession.log("a job's output task failed: " + e.getCause());
+            java.io.StringWriter trace = new java.io.StringWriter();
+            e.getCause().printStackTrace(new java.io.PrintWriter(trace));
+            AgentSession.log("a job's output task failed: " + trace);
             return true;
         }
     }
