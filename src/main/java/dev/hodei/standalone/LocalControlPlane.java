@@ -18,9 +18,12 @@ final class LocalControlPlane implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of(
                 "--hodei.home=" + home,
                 "--hodei.grpc.port=0",
-                "--server.port=0",
-                "--logging.level.root=WARN",
-                "--logging.level.dev.hodei=WARN"));
+                "--server.port=0"));
+        // quiet unless asked otherwise: a setting given twice is bound as both values, and refused
+        for (String quiet : List.of("--logging.level.root=WARN", "--logging.level.dev.hodei=WARN")) {
+            String name = quiet.substring(0, quiet.indexOf('=') + 1);
+            if (extraArgs.stream().noneMatch(a -> a.startsWith(name))) args.add(quiet);
+        }
         args.addAll(extraArgs);
         this.ctx = HodeiServer.start(args.toArray(String[]::new));
     }
