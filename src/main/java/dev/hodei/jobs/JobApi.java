@@ -122,21 +122,23 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                 namespaces.add(namespace);
             }
             // all or none: the first refused request rolls back those before it, and says which it was
-            List<JobStore.Submitted> submitted = tx.execute(status -> {
-                List<JobStore.Submitted> out = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    SubmitJobRequest r = request.getJobs(i);
-                    try {
-                        JobSubmission.checkClientKey(r.getIdempotencyKey());
-                        out.add(submission.submit(r.getSpec(), r.getIdempotencyKey(),
-                                new JobStore.Origin(namespaces.get(i), caller.name()), null));
-                    } catch (StatusRuntimeException e) {
-                        throw e.getStatus().withDescription("jobs[" + i + "]: " + e.getStatus().getDescription())
-                                .asRuntimeException();
-                    }
+            List<JobStore.NewJob> batch = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                SubmitJobRequest r = request.getJobs(i);
+                try {
+                    JobSubmission.checkClientKey(r.getIdempotencyKey());
+                    batch.add(submission.prepare(r.getSpec(), r.getIdempotencyKey(),
+                            new JobStore.Origin(namespaces.get(i), caller.name())));
+                } catch (StatusRuntimeException e) {
+                    throw inBatch(i, e);
                 }
-                return out;
-            });
+            }
+            List<JobStore.Submitted> submitted;
+            try {
+                submitted = tx.execute(status -> submission.submitAll(batch));
+            } catch (JobStore.Refused e) {
+                throw inBatch(e.index(), e.status());
+            }
             submission.wake(submitted);
             SubmitJobsResponse.Builder out = SubmitJobsResponse.newBuilder();
             for (JobStore.Submitted s : submitted) {
@@ -144,6 +146,11 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             }
             return out.build();
         });
+    }
+
+    /** A batch's refusal names the request at fault. */
+    private static StatusRuntimeException inBatch(int index, StatusRuntimeException e) {
+        return e.getStatus().withDescription("jobs[" + index + "]: " + e.getStatus().getDescription()).asRuntimeException();
     }
 
     @Override

@@ -40,6 +40,32 @@ public class JobSubmission {
      *         FAILED_PRECONDITION when the job asks more than its provider has at all
      */
     public JobStore.Submitted submit(JobSpec spec, String idempotencyKey, JobStore.Origin origin, JobStore.RunLink run) {
+        JobStore.NewJob job = prepare(spec, idempotencyKey, origin);
+        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, origin, job.provider(), job.maxAttempts(),
+                job.runTimeoutSeconds(), run, job.request());
+        logged(s, run);
+        return s;
+    }
+
+    /**
+     * A batch, validated first one by one ({@link #prepare}), then stored in one statement: all or
+     * none within the caller's transaction.
+     *
+     * @throws JobStore.Refused naming the index of a request whose idempotency key another request took
+     */
+    public List<JobStore.Submitted> submitAll(List<JobStore.NewJob> batch) {
+        List<JobStore.Submitted> submitted = jobs.submitAll(batch);
+        submitted.forEach(s -> logged(s, null));
+        return submitted;
+    }
+
+    /**
+     * The spec validated, with the server's defaults filled in and what it is counted for.
+     *
+     * @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT naming each field at fault;
+     *         FAILED_PRECONDITION when the job asks more than its provider has at all
+     */
+    public JobStore.NewJob prepare(JobSpec spec, String idempotencyKey, JobStore.Origin origin) {
         List<String> violations = validator.violations(spec, idempotencyKey == null ? "" : idempotencyKey);
         if (!violations.isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription(ClientText.violations(violations)).asRuntimeException();
@@ -49,16 +75,18 @@ public class JobSubmission {
         long timeout = spec.getRunTimeoutSeconds() == 0 ? defaults.defaultRunTimeout().toSeconds()
                 : spec.getRunTimeoutSeconds();
         capacities.checkFits(spec, provider);
-        JobStore.Submitted s = jobs.submit(spec, idempotencyKey, origin, provider, maxAttempts, timeout, run,
+        return new JobStore.NewJob(spec, idempotencyKey, origin, provider, maxAttempts, timeout,
                 new JobStore.Request(capacities.cpuOf(spec), capacities.memoryMbOf(spec),
                         spec.getConcurrencyKey().isEmpty() ? null : spec.getConcurrencyKey(),
                         capacities.concurrencyLimitOf(spec)));
-        if (s.created()) {
-            log.info("Job {} submitted by {} in {} ({} on {}){}", s.job().id(), origin.principal(), origin.namespace(),
-                    JobApi.describe(spec), provider,
-                    run == null ? "" : " as run " + run.runNumber() + " of template " + run.templateName());
-        }
-        return s;
+    }
+
+    private static void logged(JobStore.Submitted s, JobStore.RunLink run) {
+        if (!s.created()) return;
+        JobRecord job = s.job();
+        log.info("Job {} submitted by {} in {} ({} on {}){}", job.id(), job.submittedBy(), job.namespace(),
+                JobApi.describe(job.spec()), job.provider(),
+                run == null ? "" : " as run " + run.runNumber() + " of template " + run.templateName());
     }
 
     /** Keys the server makes for itself (a schedule's fire); a client taking one first would suppress the fire. */

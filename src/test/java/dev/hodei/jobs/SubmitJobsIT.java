@@ -66,6 +66,44 @@ class SubmitJobsIT extends ControlPlaneIT {
     }
 
     @Test
+    void idempotencyKeysHoldInABatchAsInSubmitJobAndATakenOneRefusesTheWholeBatch() {
+        String batch = UUID.randomUUID().toString();
+        String taken = "taken-" + batch;
+        String fresh = "fresh-" + batch;
+        JobSpec a = JobSpecs.shell("echo a").label("batch", batch).build();
+        JobSpec b = JobSpecs.shell("echo b").label("batch", batch).build();
+        String first = client.jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(a).setIdempotencyKey(taken).build())
+                .getJob().getId();
+
+        List<SubmitJobResponse> answered = client.jobs().submitJobs(SubmitJobsRequest.newBuilder()
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(a).setIdempotencyKey(taken))
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(b).setIdempotencyKey(fresh))
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(b).setIdempotencyKey(fresh))
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(b))
+                .build()).getJobsList();
+
+        assertThat(answered).extracting(SubmitJobResponse::getCreated).containsExactly(false, true, false, true);
+        assertThat(answered.get(0).getJob().getId()).as("the job that has the key").isEqualTo(first);
+        assertThat(answered.get(2).getJob().getId()).as("the same key earlier in the batch")
+                .isEqualTo(answered.get(1).getJob().getId());
+        assertThat(answered.get(3).getJob().getId()).isNotIn(first, answered.get(1).getJob().getId());
+        assertThat(answered.get(1).getJob().getSpec().getShell()).isEqualTo("echo b");
+
+        SubmitJobsRequest reused = SubmitJobsRequest.newBuilder()
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(JobSpecs.shell("echo c").label("batch", batch).label("try", "2").build()))
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(b).setIdempotencyKey(taken))
+                .build();
+        assertThatThrownBy(() -> client.jobs().submitJobs(reused)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+            assertThat(e.getStatus().getDescription()).startsWith("jobs[1]: idempotency_key: already used")
+                    .contains(first);
+        });
+        assertThat(client.jobs().listJobs(ListJobsRequest.newBuilder().putLabels("batch", batch).putLabels("try", "2").build()).getJobsList())
+                .as("the batch's first job rolled back with it").isEmpty();
+        for (SubmitJobResponse r : answered) assertThatJob(client.awaitEnd(r.getJob().getId())).hasState(JobState.JOB_STATE_SUCCEEDED);
+    }
+
+    @Test
     void aBatchHasOneToMaxBatchSizeRequests() {
         int max = props.jobs().maxBatchSize();
         SubmitJobsRequest.Builder tooMany = SubmitJobsRequest.newBuilder();
