@@ -232,7 +232,9 @@ public class JobStore {
                            priority, CAST(labels AS jsonb), max_attempts, run_timeout_s,
                            CASE WHEN queue_timeout > 0 THEN now() + make_interval(secs => queue_timeout) END,
                            cpu, memory, concurrency_key, concurrency_limit, image
-                    FROM batch ORDER BY n
+                    -- keys in one order for every batch: two batches taking the same keys wait, never deadlock;
+                    -- a key repeated within a batch goes to its first use
+                    FROM batch ORDER BY namespace, idempotency_key, n
                     ON CONFLICT (namespace, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING *),
                 ev AS (

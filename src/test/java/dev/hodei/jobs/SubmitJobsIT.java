@@ -19,7 +19,9 @@ import hodei.v1.SubmitJobsRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,33 @@ class SubmitJobsIT extends ControlPlaneIT {
         assertThat(client.jobs().listJobs(ListJobsRequest.newBuilder().putLabels("batch", batch).putLabels("try", "2").build()).getJobsList())
                 .as("the batch's first job rolled back with it").isEmpty();
         for (SubmitJobResponse r : answered) assertThatJob(client.awaitEnd(r.getJob().getId())).hasState(JobState.JOB_STATE_SUCCEEDED);
+    }
+
+    @Test
+    void aJobOfABatchIsStoredAsTheSameRequestWouldBeThroughSubmitJob() {
+        String batch = UUID.randomUUID().toString();
+        JobSpec spec = JobSpecs.shell("true").named("same-" + batch).label("batch", batch).attempts(2)
+                .runTimeout(Duration.ofMinutes(3)).queueTimeout(Duration.ofMinutes(10)).build().toBuilder()
+                .setPriority(7).setCpu(0.25).setMemoryMb(64).setConcurrencyKey("same-" + batch).build();
+        String alone = client.jobs().submitJob(SubmitJobRequest.newBuilder().setSpec(spec).build()).getJob().getId();
+        String inBatch = client.jobs().submitJobs(SubmitJobsRequest.newBuilder()
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(JobSpecs.shell("true").label("batch", batch).build()))
+                .addJobs(SubmitJobRequest.newBuilder().setSpec(spec))
+                .build()).getJobs(1).getJob().getId();
+
+        String columns = "SELECT namespace, submitted_by, name, encode(spec, 'hex') AS spec, provider, priority, "
+                + "labels::text AS labels, max_attempts, run_timeout_s, "
+                + "EXTRACT(EPOCH FROM queue_deadline - created_at) AS queue_for, cpu_request, memory_mb_request, "
+                + "concurrency_key, concurrency_limit, image, idempotency_key, template_id, run_number, parameters::text AS parameters, "
+                + "secret_env IS NULL AS no_secrets FROM jobs WHERE id = CAST(? AS uuid)";
+        Map<String, Object> stored = jdbc.queryForMap(columns, inBatch);
+        assertThat(stored).isEqualTo(jdbc.queryForMap(columns, alone));
+        assertThat(stored).containsEntry("priority", 7).containsEntry("max_attempts", 2).containsEntry("run_timeout_s", 180L)
+                .containsEntry("cpu_request", 0.25).containsEntry("memory_mb_request", 64L);
+        String event = "SELECT from_state, to_state, attempt, reason, principal FROM job_events "
+                + "WHERE job_id = CAST(? AS uuid) AND from_state IS NULL ORDER BY id";
+        assertThat(jdbc.queryForList(event, inBatch)).hasSize(1).isEqualTo(jdbc.queryForList(event, alone));
+        for (String id : List.of(alone, inBatch)) assertThatJob(client.awaitEnd(id)).hasState(JobState.JOB_STATE_SUCCEEDED);
     }
 
     @Test
