@@ -422,13 +422,11 @@ class LifecycleRoutesTest {
 
     @Test
     void aReusableWorkerThatReportsIsHandedTheFirstWaitingJobOfItsProvider() {
-        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8); // its queue, no other test's
-        UUID worker = reusableWorker(provider);
-        UUID ended = runOnWarm(worker, provider);
-        finish(ended);
-        claimerIdle();
-        UUID older = waiting(provider, JobStore.Request.NONE);
-        UUID newer = waiting(provider, JobStore.Request.NONE);
+        Reported r = aReusableWorkerThatReported();
+        UUID worker = r.worker();
+        UUID ended = r.ended();
+        UUID older = waiting(r.provider(), JobStore.Request.NONE);
+        UUID newer = waiting(r.provider(), JobStore.Request.NONE);
 
         JobRecord next = transitions.handOver(worker, ended, 1).orElseThrow();
 
@@ -450,12 +448,10 @@ class LifecycleRoutesTest {
 
     @Test
     void aHandOverTriedAgainAfterItsFirstTryCommittedFindsTheJobThatTryHandedOver() {
-        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8);
-        UUID worker = reusableWorker(provider);
-        UUID ended = runOnWarm(worker, provider);
-        finish(ended);
-        claimerIdle();
-        UUID next = waiting(provider, JobStore.Request.NONE);
+        Reported r = aReusableWorkerThatReported();
+        UUID worker = r.worker();
+        UUID ended = r.ended();
+        UUID next = waiting(r.provider(), JobStore.Request.NONE);
         JobResult reported = JobResult.newBuilder().setJobId(ended.toString()).setAttempt(1).setExitCode(0).build();
 
         assertThat(workerReuse.handOver(worker, reported, false)).extracting(JobRecord::id).isEqualTo(next);
@@ -471,13 +467,11 @@ class LifecycleRoutesTest {
 
     @Test
     void aHeadTheWorkerMayNotRunIsNotHandedOverAndNeitherIsAnyJobBehindIt() {
-        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8);
-        UUID worker = reusableWorker(provider);
-        UUID ended = runOnWarm(worker, provider);
-        finish(ended);
-        claimerIdle();
-        UUID keyed = waiting(provider, new JobStore.Request(0, 0, "deploy-" + provider, 1));
-        UUID behind = waiting(provider, JobStore.Request.NONE);
+        Reported r = aReusableWorkerThatReported();
+        UUID worker = r.worker();
+        UUID ended = r.ended();
+        UUID keyed = waiting(r.provider(), new JobStore.Request(0, 0, "deploy-" + r.provider(), 1));
+        UUID behind = waiting(r.provider(), JobStore.Request.NONE);
 
         assertThat(transitions.handOver(worker, ended, 1)).as("a head naming a concurrency key").isEmpty();
         jdbc.update("UPDATE jobs SET cpu_request = 1 WHERE id = ?", keyed);
@@ -487,6 +481,18 @@ class LifecycleRoutesTest {
         assertThat(jobs.find(keyed).orElseThrow().state()).isEqualTo(JobState.PENDING);
         assertThat(jobs.find(behind).orElseThrow().state()).isEqualTo(JobState.PENDING);
         assertThat(workers.find(worker).orElseThrow().jobId()).isEqualTo(ended);
+    }
+
+    /** A reusable worker of a provider of its own (a queue no other test uses), whose job just ended. */
+    private record Reported(String provider, UUID worker, UUID ended) {}
+
+    private Reported aReusableWorkerThatReported() {
+        String provider = "hand-over-" + UUID.randomUUID().toString().substring(0, 8);
+        UUID worker = reusableWorker(provider);
+        UUID ended = runOnWarm(worker, provider);
+        finish(ended);
+        claimerIdle();
+        return new Reported(provider, worker, ended);
     }
 
     /**
