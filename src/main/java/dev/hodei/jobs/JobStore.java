@@ -72,7 +72,7 @@ public class JobStore {
     public Submitted submit(JobSpec spec, String idempotencyKey, Origin origin, String provider, int maxAttempts,
                             long runTimeoutSeconds, RunLink run, Request request) {
         UUID id = run == null ? UUID.randomUUID() : run.jobId();
-        String key = idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
+        String key = key(idempotencyKey);
         MapSqlParameterSource p = new MapSqlParameterSource()
                 .addValue("id", id)
                 .addValue("key", key)
@@ -128,7 +128,22 @@ public class JobStore {
             publisher.publishEvent(new JobTransitioned(job, null));
             return new Submitted(job, true);
         }
-        JobRecord existing = findByIdempotencyKey(origin.namespace(), key).orElseThrow();
+        return holding(origin.namespace(), key, spec, run);
+    }
+
+    /** An idempotency key as stored: none when empty. */
+    private static String key(String idempotencyKey) {
+        return idempotencyKey == null || idempotencyKey.isEmpty() ? null : idempotencyKey;
+    }
+
+    /**
+     * The job that already holds the key, when it was the same request (the same spec, or a run of
+     * the same template): not created again.
+     *
+     * @throws io.grpc.StatusRuntimeException ALREADY_EXISTS when it was another request
+     */
+    private Submitted holding(String namespace, String key, JobSpec spec, RunLink run) {
+        JobRecord existing = findByIdempotencyKey(namespace, key).orElseThrow();
         boolean sameRequest = run == null ? existing.run() == null && existing.spec().equals(spec)
                 : existing.run() != null && existing.run().getTemplateId().equals(run.templateId().toString());
         if (!sameRequest) throw keyTaken(existing);
@@ -180,7 +195,7 @@ public class JobStore {
             NewJob j = batch.get(i);
             JobSpec spec = j.spec();
             ids[i] = UUID.randomUUID();
-            keys[i] = j.idempotencyKey() == null || j.idempotencyKey().isEmpty() ? null : j.idempotencyKey();
+            keys[i] = key(j.idempotencyKey());
             namespaces[i] = j.origin().namespace();
             principals[i] = j.origin().principal();
             names[i] = spec.getName().isEmpty() ? null : spec.getName();
@@ -216,7 +231,7 @@ public class JobStore {
                 .addValue("concurrencyKeys", array("text", concurrencyKeys), Types.ARRAY)
                 .addValue("concurrencyLimits", array("int4", concurrencyLimits), Types.ARRAY);
         Map<UUID, JobRecord> inserted = new HashMap<>();
-        jdbc.query("""
+        List<JobRecord> rows = jdbc.query("""
                 WITH batch AS (
                     SELECT * FROM unnest(:ids, :keys, :namespaces, :principals, :names, :specs, :providers,
                                          :priorities, :labels, :maxAttempts, :timeouts, :queueTimeouts, :images,
@@ -240,11 +255,8 @@ public class JobStore {
                 ev AS (
                     INSERT INTO job_events (job_id, from_state, to_state, attempt, reason, principal)
                     SELECT id, NULL, 'PENDING', 0, 'submitted', submitted_by FROM ins)
-                SELECT * FROM ins""", p, (rs, row) -> {
-            JobRecord job = JobRecord.map(rs, row);
-            inserted.put(job.id(), job);
-            return job;
-        });
+                SELECT * FROM ins""", p, JobRecord::map);
+        rows.forEach(job -> inserted.put(job.id(), job));
         List<Submitted> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             JobRecord job = inserted.get(ids[i]);
@@ -253,9 +265,11 @@ public class JobStore {
                 out.add(new Submitted(job, true));
                 continue;
             }
-            JobRecord existing = findByIdempotencyKey(namespaces[i], keys[i]).orElseThrow();
-            if (existing.run() != null || !existing.spec().equals(batch.get(i).spec())) throw new Refused(i, keyTaken(existing));
-            out.add(new Submitted(existing, false));
+            try {
+                out.add(holding(namespaces[i], keys[i], batch.get(i).spec(), null));
+            } catch (io.grpc.StatusRuntimeException e) {
+                throw new Refused(i, e);
+            }
         }
         return out;
     }
