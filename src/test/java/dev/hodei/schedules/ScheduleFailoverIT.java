@@ -208,10 +208,23 @@ class ScheduleFailoverIT {
                     window.size(), byA, window.size() - byA);
             for (Job j : runs) {
                 // a run A was starting a worker for when it died may fail its only attempt (START_TIMEOUT)
-                JobState end = clientB.awaitEnd(j.getId()).getState();
+                JobState end = awaitEnd(clientB, j, a, b);
                 if (fire(j).isAfter(killed.plusSeconds(1))) assertThat(end).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
                 else assertThat(end).isIn(TERMINAL);
             }
+        }
+    }
+
+    /** The run's end; if it never comes, the failure shows the run as stored and what each replica logged of it. */
+    private static JobState awaitEnd(TestClient client, Job run, ServerProcess a, ServerProcess b) throws Exception {
+        try {
+            return client.awaitEnd(run.getId()).getState();
+        } catch (io.grpc.StatusRuntimeException e) {
+            Job now = client.get(run.getId());
+            throw new AssertionError("run " + run.getId() + " of " + fire(run) + " did not end: " + now.getState() + " "
+                    + now.getWaitingReason() + ", worker " + now.getWorkerId() + "\nreplica A logged:\n"
+                    + a.linesNaming(run.getId(), now.getWorkerId()) + "\nreplica B logged:\n"
+                    + b.linesNaming(run.getId(), now.getWorkerId()), e);
         }
     }
 

@@ -123,6 +123,12 @@ public final class ServerProcess implements AutoCloseable {
         return all.toString();
     }
 
+    /** The lines of {@link #logs()} that name any of {@code needles} (a job's id, its worker's): what a failure report needs. */
+    public String linesNaming(String... needles) throws IOException {
+        return logs().lines().filter(l -> java.util.Arrays.stream(needles).anyMatch(n -> !n.isEmpty() && l.contains(n)))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
     /** SIGSTOP: the server freezes, its connections stay open (a hung replica). */
     public void freeze() throws Exception {
         Process p = new ProcessBuilder("kill", "-STOP", Long.toString(current.pid())).inheritIO().start();
