@@ -94,6 +94,11 @@ public class JobSubmission {
 
     /** @throws io.grpc.StatusRuntimeException INVALID_ARGUMENT for a key with the server's prefix */
     public static void checkClientKey(String idempotencyKey) {
+        // before any lookup by it (a template's run looks it up under the template's lock)
+        if (idempotencyKey != null && idempotencyKey.length() > JobSpecValidator.MAX_IDEMPOTENCY_KEY) {
+            throw Status.INVALID_ARGUMENT.withDescription("idempotency_key: longer than "
+                    + JobSpecValidator.MAX_IDEMPOTENCY_KEY + " characters").asRuntimeException();
+        }
         if (idempotencyKey != null && idempotencyKey.startsWith(SERVER_KEY_PREFIX)) {
             throw Status.INVALID_ARGUMENT.withDescription("idempotency_key: the prefix '" + SERVER_KEY_PREFIX
                     + "' is reserved for the server's own runs").asRuntimeException();

@@ -12,6 +12,9 @@ import java.util.UUID;
 public record ResultOutcome(UUID jobId, int attempt, JobState state, String reason, boolean retry, int exitCode,
                             int signal) {
 
+    /** The agent's own words on a command it could not start, kept in the job's reason and events: bounded. */
+    static final int MAX_ERROR_CHARS = 1000;
+
     public static ResultOutcome of(JobResult r, JobSpec spec, int maxAttempts) {
         JobState state = r.getCancelled() ? JobState.CANCELLED
                 : r.getTimedOut() ? JobState.TIMED_OUT
@@ -20,7 +23,7 @@ public record ResultOutcome(UUID jobId, int attempt, JobState state, String reas
         String reason = switch (state) {
             case CANCELLED -> "cancelled";
             case TIMED_OUT -> Failure.TIMED_OUT.because("run deadline passed");
-            case FAILED -> !r.getError().isEmpty() ? "could not start the command: " + r.getError()
+            case FAILED -> !r.getError().isEmpty() ? "could not start the command: " + bounded(r.getError())
                     : r.getSignal() != 0 ? "killed by signal " + r.getSignal() + " (exit code " + r.getExitCode() + ")"
                     : "exit code " + r.getExitCode();
             default -> "exit code 0";
@@ -29,6 +32,10 @@ public record ResultOutcome(UUID jobId, int attempt, JobState state, String reas
                 && spec.getRetryOnExitCodesList().contains(r.getExitCode()) && r.getAttempt() < maxAttempts;
         return new ResultOutcome(UUID.fromString(r.getJobId()), r.getAttempt(), state, reason, retry, r.getExitCode(),
                 r.getSignal());
+    }
+
+    private static String bounded(String error) {
+        return error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "…";
     }
 
     /** The failed attempt, for route {@code retry-or-fail}. */

@@ -10,6 +10,7 @@ import dev.hodei.providers.ProvisioningException;
 import dev.hodei.providers.Providers;
 import dev.hodei.providers.WorkerLaunch;
 import dev.hodei.server.ControlPlaneIdentity;
+import dev.hodei.server.UnaryResponse;
 import dev.hodei.workers.BootstrapTokens;
 import dev.hodei.workers.WorkerDestruction;
 import dev.hodei.workers.WorkerGateway;
@@ -18,10 +19,12 @@ import dev.hodei.workers.WorkerState;
 import dev.hodei.workers.WorkerStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -112,9 +115,24 @@ public class WorkerProvisioning {
      * the job's attempt once whatever the provider did start has been destroyed.
      */
     public String failed(WorkerLaunch launch, Exception cause) {
-        String reason = Failure.PROVISIONING_FAILED.because(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+        String reason = Failure.PROVISIONING_FAILED.because(readable(cause, "Provisioning " + launch + " failed"));
         log.warn("Provisioning {} failed: {}", launch, reason);
         workers.markTerminated(launch.workerId(), reason);
         return reason;
+    }
+
+    /**
+     * What the job's users may read of a failed start: the provider's own words; anything else (the
+     * database failing under the provider's callback, a bug) only as a reference to the server's
+     * log, as its message may quote SQL and row values.
+     */
+    static String readable(Exception cause, String what) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof DataAccessException || t instanceof SQLException) {
+                return UnaryResponse.loggedUnderReference(what, cause);
+            }
+        }
+        if (!(cause instanceof ProvisioningException)) return UnaryResponse.loggedUnderReference(what, cause);
+        return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 }

@@ -70,7 +70,10 @@ public class WorkerReaper {
             doomed.add(new Doomed(w.id(), DestroyReason.GC_JOB_OVER, null));
         }
         for (WorkerRecord w : workers.undestroyedSince(now.minus(DESTROY_RETRY_AFTER))) {
-            doomed.add(new Doomed(w.id(), DestroyReason.GC_DESTROY_RETRY, null));
+            // its job's attempt, if still on: failed once the resource is gone (an attempt already
+            // over, the job's end recorded, is left as it is: retry-or-fail finds it STALE)
+            doomed.add(new Doomed(w.id(), DestroyReason.GC_DESTROY_RETRY,
+                    Failure.WORKER_LOST.because("its worker was ended and its removal had to be tried again")));
         }
         if (!doomed.isEmpty()) log.info("GC: {} worker(s) to destroy", doomed.size());
         return doomed;

@@ -6,6 +6,7 @@ import dev.hodei.jobs.JobRecord;
 import dev.hodei.secrets.SecretCipher;
 import dev.hodei.server.ClientText;
 import dev.hodei.server.ProtoTime;
+import dev.hodei.templates.TemplateApi;
 import dev.hodei.templates.TemplateParameters;
 import dev.hodei.templates.TemplateStore;
 import hodei.v1.CreateScheduleRequest;
@@ -70,7 +71,7 @@ public class Schedules {
             v.append("misfire_policy: ").append(ClientText.quote(policy)).append(" is not fire-once or skip; ");
         }
         if (r.getPauseAfterFailures() < 0) v.append("pause_after_failures: must not be negative; ");
-        TemplateStore.TemplateRow t = templates.find(r.getTemplate()).orElseThrow(() -> Status.NOT_FOUND
+        TemplateStore.TemplateRow t = templates.find(TemplateApi.reference("template", r.getTemplate())).orElseThrow(() -> Status.NOT_FOUND
                 .withDescription("template: no template " + ClientText.cut(r.getTemplate())).asRuntimeException());
         Caller caller = Caller.current();
         caller.require(Permission.MANAGE, t.namespace());
@@ -107,7 +108,7 @@ public class Schedules {
     public List<Schedule> list(String templateRef, String namespace) {
         UUID templateId = null;
         if (!templateRef.isEmpty()) {
-            TemplateStore.TemplateRow t = templates.find(templateRef).orElseThrow(() ->
+            TemplateStore.TemplateRow t = templates.find(TemplateApi.reference("template", templateRef)).orElseThrow(() ->
                     Status.NOT_FOUND.withDescription("template: no template " + ClientText.cut(templateRef))
                             .asRuntimeException());
             Caller.current().require(Permission.READ, t.namespace());
@@ -143,7 +144,7 @@ public class Schedules {
     }
 
     private ScheduleStore.ScheduleRow existing(String ref, Permission p) {
-        ScheduleStore.ScheduleRow s = store.find(ref).orElseThrow(() ->
+        ScheduleStore.ScheduleRow s = store.find(TemplateApi.reference("schedule", ref)).orElseThrow(() ->
                 Status.NOT_FOUND.withDescription("schedule: no schedule " + ClientText.cut(ref)).asRuntimeException());
         Caller.current().require(p, s.namespace());
         return s;

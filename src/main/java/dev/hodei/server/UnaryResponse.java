@@ -34,11 +34,18 @@ public final class UnaryResponse {
      * client's business. The failure is logged in full under the same reference.
      */
     public static StatusRuntimeException internal(Throwable e) {
+        return Status.INTERNAL.withDescription(loggedUnderReference("gRPC call failed", e)).asRuntimeException();
+    }
+
+    /**
+     * Logs {@code e} in full under a new reference and returns what a user may read of it instead:
+     * "internal error; the server log has the details (ref …)".
+     */
+    public static String loggedUnderReference(String what, Throwable e) {
         byte[] raw = new byte[4];
         REFS.nextBytes(raw);
         String ref = HexFormat.of().formatHex(raw);
-        log.error("gRPC call failed (ref {})", ref, e);
-        return Status.INTERNAL.withDescription("internal error; the server log has the details (ref " + ref + ")")
-                .asRuntimeException();
+        log.error("{} (ref {})", what, ref, e);
+        return "internal error; the server log has the details (ref " + ref + ")";
     }
 }

@@ -273,8 +273,21 @@ public class TemplateApi implements TemplateServiceGrpc.AsyncService {
         return t;
     }
 
+    /** Names are at most 100 characters and ids 36: a longer reference names nothing, and is not looked up. */
+    public static final int MAX_REFERENCE_CHARS = 100;
+
+    /** {@code ref} of request field {@code field} (a template's or schedule's id or name), or INVALID_ARGUMENT. */
+    public static String reference(String field, String ref) {
+        if (ref.length() > MAX_REFERENCE_CHARS) {
+            throw Status.INVALID_ARGUMENT.withDescription(field + ": longer than " + MAX_REFERENCE_CHARS
+                    + " characters (an id or a name)").asRuntimeException();
+        }
+        return ref;
+    }
+
     private TemplateStore.TemplateRow existing(String ref) {
         if (ref.isEmpty()) throw Status.INVALID_ARGUMENT.withDescription("template: give a template id or name").asRuntimeException();
+        reference("template", ref);
         return templates.find(ref).orElseThrow(() ->
                 Status.NOT_FOUND.withDescription("template: no template " + ClientText.cut(ref)).asRuntimeException());
     }

@@ -43,6 +43,16 @@ class ResultOutcomeTest {
     }
 
     @Test
+    void theAgentsErrorIsKeptToItsFirstThousandCharacters() {
+        String huge = "x".repeat(4 * 1024 * 1024);
+        String reason = ResultOutcome.of(result().setExitCode(127).setError(huge).build(), plain, 1).reason();
+
+        assertThat(reason).isEqualTo("could not start the command: " + "x".repeat(ResultOutcome.MAX_ERROR_CHARS) + "…");
+        assertThat(ResultOutcome.of(result().setExitCode(127).setError("x".repeat(1000)).build(), plain, 1).reason())
+                .as("up to the limit, whole").isEqualTo("could not start the command: " + "x".repeat(1000));
+    }
+
+    @Test
     void aCommandThatCouldNotStartFailsWithTheAgentsErrorAndIsNotRetried() {
         ResultOutcome o = ResultOutcome.of(result().setExitCode(75).setError("no such file").build(), retriesOn75, 3);
 

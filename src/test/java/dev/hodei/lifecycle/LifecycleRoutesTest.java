@@ -180,6 +180,38 @@ class LifecycleRoutesTest {
     }
 
     @Test
+    void aWorkerStaysLiveUntilItsResultIsRecordedSoItCouldSendItAgain() throws Exception {
+        Running r = running();
+        // the database refuses to end this job, as if away, until the trigger is dropped; each refusal
+        // counted by a sequence, which a rollback does not undo
+        String trigger = "refuse_end_" + r.jobId.toString().replace("-", "");
+        jdbc.execute("CREATE SEQUENCE " + trigger + "_tries");
+        jdbc.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger AS $$ BEGIN PERFORM nextval('" + trigger
+                + "_tries'); RAISE EXCEPTION 'away'; END $$ LANGUAGE plpgsql");
+        jdbc.execute("CREATE TRIGGER " + trigger + " BEFORE UPDATE ON jobs FOR EACH ROW WHEN (OLD.id = '" + r.jobId
+                + "' AND NEW.state <> OLD.state) EXECUTE FUNCTION " + trigger + "()");
+        destroy.expectedMessageCount(1);
+        CompletableFuture<Object> sent;
+        try {
+            sent = producer.asyncRequestBodyAndHeader("direct:job-result", result(r, 0), "workerId", r.workerId);
+            await("the result's recording refused, and tried again").atMost(Duration.ofSeconds(10)).until(() ->
+                    jdbc.queryForObject("SELECT last_value FROM " + trigger + "_tries", Long.class) >= 2);
+            assertThat(jobs.find(r.jobId).orElseThrow().state()).isEqualTo(JobState.RUNNING);
+            // a worker that is TERMINATED may not come back on its session: it must not be, yet
+            assertThat(workers.find(r.workerId).orElseThrow().terminatedAt()).as("terminated before its result is stored")
+                    .isNull();
+        } finally {
+            jdbc.execute("DROP TRIGGER " + trigger + " ON jobs");
+            jdbc.execute("DROP FUNCTION " + trigger + "()");
+            jdbc.execute("DROP SEQUENCE " + trigger + "_tries");
+        }
+        sent.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        destroy.assertIsSatisfied();
+        assertThat(jobs.find(r.jobId).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(workers.find(r.workerId).orElseThrow().terminatedAt()).isNotNull();
+    }
+
+    @Test
     void aResultFromAWorkerThatDoesNotRunTheJobIsIgnored() {
         Running r = running();
         UUID stranger = UUID.randomUUID();

@@ -192,7 +192,9 @@ class SchedulesIT extends ControlPlaneIT {
                 new Case(CreateScheduleRequest.newBuilder().setName("bad name").setTemplate(template).setCron("* * * * * ?"),
                         Status.Code.INVALID_ARGUMENT, "name:"),
                 new Case(CreateScheduleRequest.newBuilder().setName("x").setTemplate("no-such-template").setCron("* * * * * ?"),
-                        Status.Code.NOT_FOUND, "template: no template no-such-template"));
+                        Status.Code.NOT_FOUND, "template: no template no-such-template"),
+                new Case(CreateScheduleRequest.newBuilder().setName("x").setTemplate("t".repeat(1024 * 1024))
+                        .setCron("* * * * * ?"), Status.Code.INVALID_ARGUMENT, "template: longer than 100 characters"));
         for (Case c : cases) {
             assertThatThrownBy(() -> schedule(c.request())).as(c.expected())
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -202,5 +204,19 @@ class SchedulesIT extends ControlPlaneIT {
         }
         assertThat(client.templates().listSchedules(ListSchedulesRequest.newBuilder().setTemplate(template).build())
                 .getSchedulesList()).as("schedules stored").isEmpty();
+        // a reference longer than any id or name is refused before any lookup, naming the field and the limit
+        String huge = "s".repeat(1024 * 1024);
+        List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> calls = List.of(
+                () -> client.templates().getSchedule(GetScheduleRequest.newBuilder().setSchedule(huge).build()),
+                () -> client.templates().runScheduleNow(RunScheduleNowRequest.newBuilder().setSchedule(huge).build()),
+                () -> client.templates().listSchedules(ListSchedulesRequest.newBuilder().setTemplate(huge).build()));
+        List<String> fields = List.of("schedule", "schedule", "template");
+        for (int i = 0; i < calls.size(); i++) {
+            String field = fields.get(i);
+            assertThatThrownBy(calls.get(i)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).isEqualTo(field + ": longer than 100 characters (an id or a name)");
+            });
+        }
     }
 }

@@ -52,6 +52,30 @@ class TemplatesIT extends ControlPlaneIT {
                 .putAllParameters(params).build());
     }
 
+    @Test
+    void referencesAndKeysLongerThanAnyAreRefusedBeforeAnyLookup() {
+        String name = unique("bounded");
+        create(TemplateDefinition.newBuilder().setName(name).setJob(JobSpec.newBuilder().setShell("true")).build());
+        String huge = "t".repeat(1024 * 1024);
+        record Case(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String expected) {}
+        List<Case> cases = List.of(
+                new Case(() -> run(huge, Map.of()), "template: longer than 100 characters (an id or a name)"),
+                new Case(() -> client.templates().getTemplate(GetTemplateRequest.newBuilder().setTemplate(huge).build()),
+                        "template: longer than 100 characters (an id or a name)"),
+                new Case(() -> client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(huge).build()),
+                        "template: longer than 100 characters (an id or a name)"),
+                new Case(() -> client.templates().runTemplate(RunTemplateRequest.newBuilder().setTemplate(name)
+                        .setIdempotencyKey(huge).build()), "idempotency_key: longer than 200 characters"));
+        for (Case c : cases) {
+            assertThatThrownBy(c.call()).as(c.expected()).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription()).isEqualTo(c.expected());
+            });
+        }
+        assertThat(client.templates().listRuns(ListRunsRequest.newBuilder().setTemplate(name).build()).getRunsList())
+                .as("no run made").isEmpty();
+    }
+
     String output(Job job) {
         StringBuilder out = new StringBuilder();
         client.logs(job.getId()).forEach(c -> out.append(c.getData().toString(StandardCharsets.UTF_8)));

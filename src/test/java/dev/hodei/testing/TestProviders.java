@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Bean;
  * Providers that misbehave on purpose: {@code stalled} starts a process whose agent never
  * registers; {@code held} does the same, but only once the test lets it ({@link #releaseHeld});
  * {@code broken} fails every call; {@code docker-unreachable} is the real Docker
- * provider pointed at a socket where no daemon listens.
+ * provider pointed at a socket where no daemon listens; {@code unremovable} starts real agents and
+ * cannot destroy them while a test says so ({@link #refuseDestroys}).
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestProviders {
@@ -130,6 +131,52 @@ public class TestProviders {
         @Override
         public void checkHealth() {
         }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean DESTROYS_REFUSED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicInteger REFUSED_DESTROYS = new AtomicInteger();
+
+    /** While true, provider {@code unremovable} refuses to destroy its workers, as a daemon that went away. */
+    public static void refuseDestroys(boolean refuse) {
+        DESTROYS_REFUSED.set(refuse);
+    }
+
+    public static int refusedDestroys() {
+        return REFUSED_DESTROYS.get();
+    }
+
+    /** The process provider's real agents, under a name of its own, whose destroy fails while {@link #refuseDestroys} says so. */
+    @Bean
+    WorkerProvider unremovableProvider(dev.hodei.providers.process.ProcessProvider process) {
+        return new WorkerProvider() {
+            @Override
+            public String name() {
+                return "unremovable";
+            }
+
+            @Override
+            public void provision(WorkerLaunch launch, Consumer<String> recordResource) throws ProvisioningException {
+                process.provision(launch, recordResource);
+            }
+
+            @Override
+            public void destroy(ManagedResource resource) throws ProvisioningException {
+                if (DESTROYS_REFUSED.get()) {
+                    REFUSED_DESTROYS.incrementAndGet();
+                    throw new ProvisioningException("cannot reach the provider daemon (connection refused)");
+                }
+                process.destroy(resource);
+            }
+
+            @Override
+            public List<ManagedResource> list() {
+                return List.of(); // the process provider lists its agents already
+            }
+
+            @Override
+            public void checkHealth() {
+            }
+        };
     }
 
     /** A Docker provider whose daemon does not exist. */

@@ -57,6 +57,44 @@ class WorkerGcIT extends ControlPlaneIT {
     }
 
     @Test
+    void aLostWorkersAttemptFailsOnlyOnceItsWorkerIsGoneNotWhileItsDestroyFails() throws Exception {
+        Job job = client.submit(JobSpec.newBuilder().setShell("sleep 600").setProvider("unremovable").setMaxAttempts(1).build());
+        await("running").atMost(Duration.ofSeconds(30))
+                .until(() -> client.get(job.getId()).getState() == JobState.JOB_STATE_RUNNING);
+        UUID worker = UUID.fromString(client.get(job.getId()).getWorkerId());
+        ProcessHandle agent = ProcessHandle.of(Long.parseLong(jdbc.queryForObject(
+                "SELECT provider_resource_id FROM workers WHERE id = ?", String.class, worker))).orElseThrow();
+        TestProviders.refuseDestroys(true);
+        int refusedBefore = TestProviders.refusedDestroys();
+        try {
+            // frozen: its heartbeats stop, its job's process lives on; the provider cannot remove it
+            assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(agent.pid())).start().waitFor()).isZero();
+            await("declared lost, and its destroy refused twice").atMost(Duration.ofSeconds(30))
+                    .until(() -> TestProviders.refusedDestroys() >= refusedBefore + 2);
+            assertThat(jdbc.queryForObject("SELECT state FROM workers WHERE id = ?", String.class, worker))
+                    .isEqualTo("TERMINATED");
+            Job meanwhile = client.get(job.getId());
+            assertThat(meanwhile.getState()).as("while the worker may still run it, the attempt is not over")
+                    .isEqualTo(JobState.JOB_STATE_RUNNING);
+
+            TestProviders.refuseDestroys(false);
+            Job done = client.awaitEnd(job.getId());
+            assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_FAILED);
+            assertThat(done.getFailureReason())
+                    .isEqualTo("WORKER_LOST: its worker was ended and its removal had to be tried again");
+            assertThat(agent.isAlive()).as("the attempt failed after its worker was removed").isFalse();
+            assertThat(jdbc.queryForObject("SELECT destroy_reason FROM workers WHERE id = ?", String.class, worker))
+                    .isEqualTo("gc-destroy-retry");
+        } finally {
+            TestProviders.refuseDestroys(false);
+            if (agent.isAlive()) {
+                agent.descendants().forEach(ProcessHandle::destroyForcibly);
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void aWorkerThatNeverRegistersIsDestroyedAtTheStartDeadline() {
         Job job = client.submit(JobSpec.newBuilder().setShell("true").setProvider("stalled").setMaxAttempts(1).build());
         Job done = client.awaitEnd(job.getId());
