@@ -67,14 +67,16 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
     private final WorkerStore workers;
     private final AgentCommands commands;
     private final ExecutorService followers = Executors.newCachedThreadPool(new FollowerThreads());
+    private final FollowStreams followStreams;
 
     private final TransactionTemplate tx;
     private final int maxBatch;
 
     public JobApi(JobStore jobs, JobLogStore logs, JobSignals signals, JobSubmission submission,
                   LifecycleRoutes routes, WorkerStore workers, QueueStanding queue, TransactionTemplate tx,
-                  HodeiProperties props, AgentCommands commands) {
+                  HodeiProperties props, AgentCommands commands, FollowStreams followStreams) {
         this.commands = commands;
+        this.followStreams = followStreams;
         this.tx = tx;
         this.maxBatch = props.jobs().maxBatchSize();
         this.queue = queue;
@@ -272,8 +274,10 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     .asRuntimeException());
             return;
         }
+        FollowStreams.Lease lease = leaseOrError(response);
+        if (lease == null) return;
         FlowControl<LogChunk> out = new FlowControl<>((ServerCallStreamObserver<LogChunk>) response);
-        followers.execute(() -> out.run(() -> {
+        followers.execute(() -> withLease(lease, () -> out.run(() -> {
             long next = Math.max(1, request.getFromSequence());
             try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
                 while (!out.cancelled()) {
@@ -295,7 +299,23 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     changes.awaitChange(version, FOLLOW_POLL_MS);
                 }
             }
-        }));
+        })));
+    }
+
+    private static void withLease(FollowStreams.Lease lease, Runnable stream) {
+        try (lease) {
+            stream.run();
+        }
+    }
+
+    /** A place for one more following stream of the caller; null when refused (the error already sent). */
+    private FollowStreams.Lease leaseOrError(StreamObserver<?> response) {
+        try {
+            return followStreams.open(Caller.current().name());
+        } catch (StatusRuntimeException e) {
+            response.onError(e);
+            return null;
+        }
     }
 
     @Override
@@ -307,8 +327,10 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             response.onError(e);
             return;
         }
+        FollowStreams.Lease lease = leaseOrError(response);
+        if (lease == null) return;
         FlowControl<JobEvent> out = new FlowControl<>((ServerCallStreamObserver<JobEvent>) response);
-        followers.execute(() -> out.run(() -> {
+        followers.execute(() -> withLease(lease, () -> out.run(() -> {
             long after = 0;
             try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
                 while (!out.cancelled()) {
@@ -322,7 +344,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     changes.awaitChange(version, FOLLOW_POLL_MS);
                 }
             }
-        }));
+        })));
     }
 
     /** The job, if the caller may do {@code p} in its namespace. */

@@ -40,11 +40,18 @@ public class WorkerReaper {
     // The reap route starts with Camel, before the application is ready: until the heartbeat clocks
     // of the workers live at the last stop are restarted, their silence only measures our downtime.
     private volatile boolean clocksRestarted;
+    // When the last pass read the workers. A gap in the passes (the database away: no pass, and no
+    // heartbeat written either; another replica leading meanwhile) is no evidence that a worker went
+    // silent: after one, heartbeat clocks restart, as after a restart, and silence counts from then.
+    private volatile Instant lastPass;
+    private final Duration passGap;
 
     public WorkerReaper(WorkerStore workers, HodeiProperties props, Clock clock) {
         this.workers = workers;
         this.settings = props.workers();
         this.clock = clock;
+        // passes come every gc-interval-ms; one late by as much again is load, not a gap
+        this.passGap = Duration.ofMillis(2 * settings.gcIntervalMs() + 1000);
     }
 
     /** A restart is no evidence that a worker was lost: its agent is probably reconnecting right now. */
@@ -57,6 +64,14 @@ public class WorkerReaper {
 
     public List<Doomed> doomed() {
         Instant now = clock.instant();
+        Instant previous = lastPass;
+        if (clocksRestarted && previous != null && Duration.between(previous, now).compareTo(passGap) > 0) {
+            int n = workers.restartHeartbeatClocks(now);
+            if (n > 0) {
+                log.info("GC: no pass for {} s (the database away, or another replica leading): the heartbeat clocks "
+                        + "of {} worker(s) restart", Duration.between(previous, now).toSeconds(), n);
+            }
+        }
         List<Doomed> doomed = new ArrayList<>();
         for (WorkerRecord w : workers.startedBefore(now.minus(settings.startDeadline()))) {
             doomed.add(new Doomed(w.id(), DestroyReason.GC_PROVISION_TIMEOUT, Failure.START_TIMEOUT.because(
@@ -76,6 +91,7 @@ public class WorkerReaper {
                     Failure.WORKER_LOST.because("its worker was ended and its removal had to be tried again")));
         }
         if (!doomed.isEmpty()) log.info("GC: {} worker(s) to destroy", doomed.size());
+        lastPass = now; // only a pass that read the workers: one failing with the database away is none
         return doomed;
     }
 }

@@ -147,7 +147,11 @@ public record HodeiProperties(
             // Largest retry_backoff_ms / retry_backoff_max_ms a job may ask for.
             @DefaultValue("1h") Duration maxRetryBackoff,
             // Most requests in one SubmitJobs call.
-            @DefaultValue("1000") int maxBatchSize) {}
+            @DefaultValue("1000") int maxBatchSize,
+            // Streams following a job (WatchJob, StreamLogs) open at once, each holding a thread:
+            // on this server, and for one caller.
+            @DefaultValue("1024") int maxFollowStreams,
+            @DefaultValue("64") int maxFollowStreamsPerCaller) {}
 
     public record Workers(
             @DefaultValue("2s") Duration heartbeatInterval,

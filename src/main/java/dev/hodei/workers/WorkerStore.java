@@ -181,6 +181,14 @@ public class WorkerStore {
                 WHERE destroyed_at IS NULL AND state IN ('READY', 'BUSY')""", Map.of());
     }
 
+    /** As {@link #restartHeartbeatClocks()}, from {@code at} (the reaper's clock), never moving a clock back. */
+    public int restartHeartbeatClocks(Instant at) {
+        return jdbc.update("""
+                UPDATE workers SET last_heartbeat_at = :at
+                WHERE destroyed_at IS NULL AND state IN ('READY', 'BUSY') AND last_heartbeat_at < :at""",
+                Map.of("at", java.sql.Timestamp.from(at)));
+    }
+
     public void heartbeat(UUID workerId) {
         jdbc.update("UPDATE workers SET last_heartbeat_at = now() WHERE id = :id AND destroyed_at IS NULL",
                 Map.of("id", workerId));

@@ -26,6 +26,7 @@ import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -332,6 +333,49 @@ class LifecycleRoutesTest {
         JobRecord job = jobs.find(r.jobId).orElseThrow();
         assertThat(job.state()).isEqualTo(JobState.PENDING);
         assertThat(job.failureReason()).startsWith("WORKER_LOST: no heartbeat for");
+    }
+
+    @Test
+    void aGapInTheReapersOwnPassesIsNoEvidenceThatAWorkerWentSilent() {
+        Running r = running();
+        Instant start = Instant.now();
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(start);
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        WorkerReaper reaper = new WorkerReaper(workers, props, clock);
+        reaper.graceAfterRestart();
+        assertThat(reaper.doomed()).extracting(WorkerReaper.Doomed::workerId).doesNotContain(r.workerId);
+
+        // no pass for twice the silence that dooms a worker (the database away: no heartbeat written either)
+        Duration lostAfter = props.workers().lostAfter();
+        now.set(start.plus(lostAfter.multipliedBy(2)).plusSeconds(10));
+        assertThat(reaper.doomed()).as("the first pass after the gap").extracting(WorkerReaper.Doomed::workerId)
+                .doesNotContain(r.workerId);
+
+        // passes every second again: silent for lost-after since the gap ended, the worker is lost
+        Instant resumed = now.get();
+        List<WorkerReaper.Doomed> last = List.of();
+        while (now.get().isBefore(resumed.plus(lostAfter).plusSeconds(1))) {
+            assertThat(last).extracting(WorkerReaper.Doomed::workerId).doesNotContain(r.workerId);
+            now.set(now.get().plusSeconds(1));
+            last = reaper.doomed();
+        }
+        assertThat(last).filteredOn(d -> d.workerId().equals(r.workerId)).singleElement()
+                .extracting(WorkerReaper.Doomed::reason).isEqualTo(DestroyReason.GC_LOST);
     }
 
     @Test
