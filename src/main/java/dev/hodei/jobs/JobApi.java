@@ -274,10 +274,10 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     .asRuntimeException());
             return;
         }
+        FlowControl<LogChunk> out = new FlowControl<>((ServerCallStreamObserver<LogChunk>) response);
         FollowStreams.Lease lease = leaseOrError(response);
         if (lease == null) return;
-        FlowControl<LogChunk> out = new FlowControl<>((ServerCallStreamObserver<LogChunk>) response);
-        followers.execute(() -> withLease(lease, () -> out.run(() -> {
+        follow(lease, response, () -> out.run(() -> {
             long next = Math.max(1, request.getFromSequence());
             try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
                 while (!out.cancelled()) {
@@ -299,12 +299,22 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     changes.awaitChange(version, FOLLOW_POLL_MS);
                 }
             }
-        })));
+        }));
     }
 
     private static void withLease(FollowStreams.Lease lease, Runnable stream) {
         try (lease) {
             stream.run();
+        }
+    }
+
+    /** Runs the follow on a follower thread; a server stopping (no thread to be had) gives its place back and says so. */
+    private void follow(FollowStreams.Lease lease, StreamObserver<?> response, Runnable stream) {
+        try {
+            followers.execute(() -> withLease(lease, stream));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            lease.close();
+            response.onError(Status.UNAVAILABLE.withDescription("server shutting down").asRuntimeException());
         }
     }
 
@@ -327,10 +337,10 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
             response.onError(e);
             return;
         }
+        FlowControl<JobEvent> out = new FlowControl<>((ServerCallStreamObserver<JobEvent>) response);
         FollowStreams.Lease lease = leaseOrError(response);
         if (lease == null) return;
-        FlowControl<JobEvent> out = new FlowControl<>((ServerCallStreamObserver<JobEvent>) response);
-        followers.execute(() -> withLease(lease, () -> out.run(() -> {
+        follow(lease, response, () -> out.run(() -> {
             long after = 0;
             try (JobSignals.Subscription changes = signals.subscribe(jobId)) {
                 while (!out.cancelled()) {
@@ -344,7 +354,7 @@ public class JobApi extends JobServiceGrpc.JobServiceImplBase {
                     changes.awaitChange(version, FOLLOW_POLL_MS);
                 }
             }
-        })));
+        }));
     }
 
     /** The job, if the caller may do {@code p} in its namespace. */

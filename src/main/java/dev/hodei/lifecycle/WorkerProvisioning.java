@@ -122,7 +122,7 @@ public class WorkerProvisioning {
     }
 
     /**
-     * What the job's users may read of a failed start: the provider's own words; anything else (the
+     * What the job's users may read of a failed start: the provider's (or a refusal's) own words; anything else (the
      * database failing under the provider's callback, a bug) only as a reference to the server's
      * log, as its message may quote SQL and row values.
      */
@@ -132,7 +132,10 @@ public class WorkerProvisioning {
                 return UnaryResponse.loggedUnderReference(what, cause);
             }
         }
-        if (!(cause instanceof ProvisioningException)) return UnaryResponse.loggedUnderReference(what, cause);
+        // a provider's refusal, or the server's own (an unknown provider: Providers.get), in their words
+        if (!(cause instanceof ProvisioningException || cause instanceof IllegalArgumentException)) {
+            return UnaryResponse.loggedUnderReference(what, cause);
+        }
         return cause.getMessage() == null ? cause.toString() : cause.getMessage();
     }
 }

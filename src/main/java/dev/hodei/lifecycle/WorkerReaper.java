@@ -40,7 +40,7 @@ public class WorkerReaper {
     // The reap route starts with Camel, before the application is ready: until the heartbeat clocks
     // of the workers live at the last stop are restarted, their silence only measures our downtime.
     private volatile boolean clocksRestarted;
-    // When the last pass read the workers. A gap in the passes (the database away: no pass, and no
+    // When the last pass read the workers, or ended. A gap in the passes (the database away: no pass, and no
     // heartbeat written either; another replica leading meanwhile) is no evidence that a worker went
     // silent: after one, heartbeat clocks restart, as after a restart, and silence counts from then.
     private volatile Instant lastPass;
@@ -58,6 +58,7 @@ public class WorkerReaper {
     @EventListener(ApplicationReadyEvent.class)
     public void graceAfterRestart() {
         int n = workers.restartHeartbeatClocks();
+        lastPass = clock.instant(); // a replica that first leads long after its start sees that as a gap
         clocksRestarted = true;
         if (n > 0) log.info("{} worker(s) were live when the control plane last stopped; waiting for them to reconnect", n);
     }
@@ -93,5 +94,10 @@ public class WorkerReaper {
         if (!doomed.isEmpty()) log.info("GC: {} worker(s) to destroy", doomed.size());
         lastPass = now; // only a pass that read the workers: one failing with the database away is none
         return doomed;
+    }
+
+    /** The route's pass ended, its destroys done: a long pass (destroys that take their time) is no gap. */
+    public void passEnded() {
+        lastPass = clock.instant();
     }
 }

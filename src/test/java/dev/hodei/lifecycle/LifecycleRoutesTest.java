@@ -80,6 +80,9 @@ class LifecycleRoutesTest {
     void adviseOnce() throws Exception {
         if (!camel.isStarted()) {
             AdviceWith.adviceWith(camel, "pending-jobs", a -> a.replaceFromWith("direct:tick-disabled"));
+            // these tests reap with reapers of their own clocks; the live one would reap their
+            // workers, which never heartbeat, after lost-after
+            AdviceWith.adviceWith(camel, "reap-workers", a -> a.replaceFromWith("direct:reap-disabled"));
             AdviceWith.adviceWith(camel, "claim-jobs",
                     a -> a.weaveByToUri("seda:claimed-jobs*").replace().to("mock:scheduled"));
             AdviceWith.adviceWith(camel, "job-completed",

@@ -35,4 +35,10 @@ class WorkerProvisioningTest {
         assertThat(WorkerProvisioning.readable(new IllegalStateException("row 42 of workers: " + SQL), "start"))
                 .startsWith("internal error").doesNotContain("SQL", "row 42");
     }
+
+    @Test
+    void theServersOwnRefusalIsReadAsItSaidIt() {
+        assertThat(WorkerProvisioning.readable(new IllegalArgumentException("unknown provider 'gone' (available: process)"),
+                "start")).isEqualTo("unknown provider 'gone' (available: process)");
+    }
 }
