@@ -1,5 +1,6 @@
 package dev.hodei.jobs;
 
+import dev.hodei.server.ClientText;
 import hodei.v1.JobResult;
 import hodei.v1.JobSpec;
 import java.util.UUID;
@@ -23,7 +24,7 @@ public record ResultOutcome(UUID jobId, int attempt, JobState state, String reas
         String reason = switch (state) {
             case CANCELLED -> "cancelled";
             case TIMED_OUT -> Failure.TIMED_OUT.because("run deadline passed");
-            case FAILED -> !r.getError().isEmpty() ? "could not start the command: " + bounded(r.getError())
+            case FAILED -> !r.getError().isEmpty() ? "could not start the command: " + ClientText.cut(r.getError(), MAX_ERROR_CHARS)
                     : r.getSignal() != 0 ? "killed by signal " + r.getSignal() + " (exit code " + r.getExitCode() + ")"
                     : "exit code " + r.getExitCode();
             default -> "exit code 0";
@@ -32,10 +33,6 @@ public record ResultOutcome(UUID jobId, int attempt, JobState state, String reas
                 && spec.getRetryOnExitCodesList().contains(r.getExitCode()) && r.getAttempt() < maxAttempts;
         return new ResultOutcome(UUID.fromString(r.getJobId()), r.getAttempt(), state, reason, retry, r.getExitCode(),
                 r.getSignal());
-    }
-
-    private static String bounded(String error) {
-        return error.length() <= MAX_ERROR_CHARS ? error : error.substring(0, MAX_ERROR_CHARS) + "…";
     }
 
     /** The failed attempt, for route {@code retry-or-fail}. */

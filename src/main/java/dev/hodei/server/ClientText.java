@@ -25,6 +25,11 @@ public final class ClientText {
 
     /** {@code text}, or its first characters and an ellipsis. */
     public static String cut(String text) {
-        return text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "…";
+        return cut(text, MAX_QUOTED);
+    }
+
+    /** {@code text}, or its first {@code max} characters and an ellipsis. */
+    public static String cut(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
     }
 }
